@@ -1,0 +1,55 @@
+# The two commands (README): `make run` and `make test`. Everything installs itself into .venv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Embedded defaults for running locally: DEBUG on (development secret key), SQLite, inline Celery, mail to var/mail.
+RUN_ENV := DEBUG=$${DEBUG:-true}
+
+.PHONY: run test install demo-data migrate worker beat lint format browser clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(RUN_ENV) $(PY) manage.py migrate --no-input
+
+demo-data: migrate
+	$(RUN_ENV) $(PY) manage.py seed_demo
+
+run: demo-data
+	@echo "Serving the portal at http://127.0.0.1:8000/ (mail is written to var/mail/)"
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite, browser tests included. Uses DATABASE_URL and REDIS_URL when they are set.
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium for the browser tests (never a downloaded browser build).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium'"; exit 1; fi; }
+
+worker: install
+	$(VENV)/bin/celery -A sigportal worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A sigportal beat --loglevel=INFO
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf var/sigportal.sqlite3 var/mail var/media var/private var/static

@@ -1,0 +1,22 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Site-wide account behaviour: links in account emails point at SITE_URL, not at whatever host asked."""
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        return _on_site(url)
+
+    def populate_username(self, request, user):
+        # There is no username field; allauth's default would try to fill one.
+        return None
+
+
+def _on_site(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return f"{settings.SITE_URL}{path}"

@@ -1,0 +1,5 @@
+from .organisations import AssociationMembership, Organisation
+from .principles import PrinciplesAcceptance, PrinciplesVersion
+from .users import User
+
+__all__ = ["AssociationMembership", "Organisation", "PrinciplesAcceptance", "PrinciplesVersion", "User"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SigportalConfig(AppConfig):
+    name = "sigportal"
+    verbose_name = "Site"

@@ -1,0 +1,11 @@
+from django.conf import settings
+
+
+def site(request):
+    """The group's names for every template: the layout, page titles and the footer rely on them."""
+    return {
+        "SIG_NAME": settings.SIG_NAME,
+        "SIG_SHORT_NAME": settings.SIG_SHORT_NAME,
+        "ASSOCIATION_NAME": settings.ASSOCIATION_NAME,
+        "ASSOCIATION_URL": settings.ASSOCIATION_URL,
+    }

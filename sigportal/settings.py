@@ -1,0 +1,332 @@
+"""
+SIG Portal settings: one module, read from the environment.
+
+Every environment variable is listed in README.md and .env.example. With none set, the portal runs on
+embedded defaults: SQLite under var/, Celery tasks run inline, mail is written as files under var/mail/.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+# A local .env is read if present (production reads the real environment; the file is never committed).
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def _env_or_fail(read, name, **kwargs):
+    """Read one variable, turning a malformed value into an error that names the variable."""
+    try:
+        return read(name, **kwargs)
+    except (ValueError, ImproperlyConfigured, environ.compat.ImproperlyConfigured) as exc:
+        raise ImproperlyConfigured(f"Environment variable {name} is not valid: {exc}") from exc
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Core
+# ---------------------------------------------------------------------------------------------------------------------
+
+DEBUG = _env_or_fail(env.bool, "DEBUG", default=False)
+
+_DEV_SECRET = "insecure-development-key-do-not-use-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY to a long random value (or DEBUG=true for local development)."
+        )
+    SECRET_KEY = _DEV_SECRET
+elif not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured("SECRET_KEY is too weak for production: use at least 50 random characters.")
+
+ALLOWED_HOSTS = _env_or_fail(env.list, "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the host names the portal answers to.")
+
+# Absolute links in emails and calendar feeds are built from SITE_URL (there is no request in a Celery task).
+SITE_URL = _env_or_fail(env.url, "SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.humanize",
+    # third party
+    "allauth",
+    "allauth.account",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "bootstrap",  # django-bootstrap-static: Bootstrap 5.3's CSS and JS as static files
+    "django_celery_beat",
+    "taggit",
+    "csp",
+    # ours: sigportal -> events, forums -> members
+    "members",
+    "events",
+    "forums",
+    "sigportal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Straight after SecurityMiddleware, as whitenoise asks, so static files skip the rest of the stack.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After authentication: activates the member's own time zone for every date shown.
+    "members.middleware.MemberTimezoneMiddleware",
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+]
+
+ROOT_URLCONF = "sigportal.urls"
+WSGI_APPLICATION = "sigportal.wsgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sigportal.context_processors.site",
+            ],
+        },
+    },
+]
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The group itself: names and contact details shown across the site and in every email
+# ---------------------------------------------------------------------------------------------------------------------
+
+SIG_NAME = env.str("SIG_NAME", default="Learning Technology Inclusion SIG")
+SIG_SHORT_NAME = env.str("SIG_SHORT_NAME", default="LT Inclusion SIG")
+ASSOCIATION_NAME = env.str("ASSOCIATION_NAME", default="Association for Learning Technology Practice")
+ASSOCIATION_URL = env.str("ASSOCIATION_URL", default="")
+# The public contact route is the committee contact form (issue: committee); this address is only a fallback sender.
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SIG_SHORT_NAME} <noreply@sigportal.invalid>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Database
+# ---------------------------------------------------------------------------------------------------------------------
+
+VAR_DIR.mkdir(exist_ok=True)
+Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))).mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": _env_or_fail(env.db_url, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sigportal.sqlite3'}"),
+}
+DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Cache, Celery (Redis when REDIS_URL is set; otherwise local memory and tasks run inline)
+# ---------------------------------------------------------------------------------------------------------------------
+
+REDIS_URL = _env_or_fail(env.str, "REDIS_URL", default="")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("Environment variable REDIS_URL is not valid: it must start with redis:// or rediss://")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sigportal"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
+CELERY_TASK_ALWAYS_EAGER = _env_or_fail(env.bool, "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True  # a task killed mid-run is delivered again; tasks are written to be safe to re-run
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = "Europe/London"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic job is declared once, in sigportal/schedules.py; beat copies it into its database tables.
+from sigportal.schedules import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Email
+# ---------------------------------------------------------------------------------------------------------------------
+
+EMAIL_URL = _env_or_fail(env.str, "EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(_env_or_fail(env.email_url, "EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Accounts (django-allauth): email is the login, verification is mandatory
+# ---------------------------------------------------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "members.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SIG_SHORT_NAME}] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# allauth's own rate limits stay on (its defaults); they count in the cache, so production needs Redis.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "change_password": "5/m/user",
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Internationalisation and time: stored in UTC, shown in the site's zone (or the member's own), zone named
+# ---------------------------------------------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = _env_or_fail(env.str, "TIME_ZONE", default="Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Static files and uploads
+# ---------------------------------------------------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Private uploads (proofs of membership, ...) live outside MEDIA_ROOT and are only ever served by a view that
+# checks permission; there is no URL pattern for them.
+PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private"))
+
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    # Several web servers share uploads through an S3-compatible store (django-storages reads AWS_* itself).
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    AWS_DEFAULT_ACL = None
+    AWS_QUERYSTRING_AUTH = False
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "media"}}
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True},
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
+    }
+STORAGES = {
+    "default": _default_storage,
+    "private": _private_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Forms
+# ---------------------------------------------------------------------------------------------------------------------
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+TAGGIT_CASE_INSENSITIVE = True
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Security. Production (DEBUG off) passes `manage.py check --deploy --fail-level WARNING`.
+# ---------------------------------------------------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Behind a TLS-terminating proxy (the compose file's web service sits behind one).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# Content Security Policy (django-csp 4): no inline script anywhere; every script is a file under static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Logging: everything to stderr, where gunicorn and the container runtime collect it
+# ---------------------------------------------------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

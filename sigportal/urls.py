@@ -1,0 +1,27 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.flatpages import views as flatpage_views
+from django.urls import include, path
+
+from sigportal import views
+
+# The admin login goes through allauth, so it has the same rate limits and verification as every other login.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = f"{settings.SIG_SHORT_NAME} officers"
+admin.site.site_title = f"{settings.SIG_SHORT_NAME} admin"
+admin.site.index_title = "Run the group"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
+    path("principles/", views.principles, name="principles"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Public uploads in development; production serves them from the shared store (S3) or the web server.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
