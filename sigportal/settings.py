@@ -171,7 +171,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job is declared once, in sigportal/schedules.py; beat copies it into its database tables.
-from sigportal.schedules import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Email
