@@ -6,6 +6,7 @@ embedded defaults: SQLite under var/, Celery tasks run inline, mail is written a
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -22,15 +23,28 @@ def _env_or_fail(read, name, **kwargs):
     """Read one variable, turning a malformed value into an error that names the variable."""
     try:
         return read(name, **kwargs)
-    except (ValueError, ImproperlyConfigured, environ.compat.ImproperlyConfigured) as exc:
+    except (ValueError, ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(f"Environment variable {name} is not valid: {exc}") from exc
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _env_bool(name, default):
+    """A strict boolean: a typo such as DEBUG=ture stops the portal instead of silently meaning False."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"Environment variable {name} is not valid: use true or false (got {raw!r}).")
 
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------------------------------------------------
 
-DEBUG = _env_or_fail(env.bool, "DEBUG", default=False)
+DEBUG = _env_bool("DEBUG", default=False)
 
 _DEV_SECRET = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -48,7 +62,12 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the host names the portal answers to.")
 
 # Absolute links in emails and calendar feeds are built from SITE_URL (there is no request in a Celery task).
-SITE_URL = _env_or_fail(env.url, "SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(
+        f"Environment variable SITE_URL is not valid: give the portal's address, e.g. https://sig.example.org "
+        f"(got {SITE_URL!r})."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -136,7 +155,11 @@ Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))).mkdir(parents=True
 DATABASES = {
     "default": _env_or_fail(env.db_url, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sigportal.sqlite3'}"),
 }
-DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+if DATABASES["default"]["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+    raise ImproperlyConfigured(
+        "Environment variable DATABASE_URL is not valid: use postgres://user:password@host:port/name "
+        "(or leave it unset for SQLite under var/)."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -163,7 +186,7 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
-CELERY_TASK_ALWAYS_EAGER = _env_or_fail(env.bool, "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-run is delivered again; tasks are written to be safe to re-run
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -177,7 +200,23 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # ---------------------------------------------------------------------------------------------------------------------
 
 EMAIL_URL = _env_or_fail(env.str, "EMAIL_URL", default="")
+_EMAIL_SCHEMES = (
+    "smtp://",
+    "smtps://",
+    "smtp+tls://",
+    "smtp+ssl://",
+    "submission://",
+    "consolemail://",
+    "filemail://",
+    "memorymail://",
+    "dummymail://",
+)
 if EMAIL_URL:
+    if not EMAIL_URL.startswith(_EMAIL_SCHEMES):
+        raise ImproperlyConfigured(
+            "Environment variable EMAIL_URL is not valid: use smtp://user:password@host:587 (or smtps://, "
+            "consolemail://); leave it unset to write mail to files under var/mail/."
+        )
     vars().update(_env_or_fail(env.email_url, "EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -294,7 +333,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=True)
     # Behind a TLS-terminating proxy (the compose file's web service sits behind one).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
+from members.views import ConfirmEmailView
 from sigportal import views
 
 # The admin login goes through allauth, so it has the same rate limits and verification as every other login.
@@ -18,6 +19,8 @@ urlpatterns = [
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
     path("principles/", views.principles, name="principles"),
     path("health/", views.health, name="health"),
+    # Before allauth's own: the same page, with a 404 status for a bad link.
+    path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
