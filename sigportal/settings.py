@@ -114,6 +114,11 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
 
+# Benchmarks only (bench/ sets it): a trivial view and a query-count header. Never on in production.
+BENCH_MODE = _env_bool("BENCH_MODE", default=False)
+if BENCH_MODE:
+    MIDDLEWARE.insert(0, "sigportal.bench.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "sigportal.urls"
 WSGI_APPLICATION = "sigportal.wsgi.application"
 SITE_ID = 1

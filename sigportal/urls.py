@@ -25,6 +25,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+if settings.BENCH_MODE:
+    from sigportal.bench import trivial
+
+    urlpatterns.append(path("_bench/trivial/", trivial))
+
 if settings.DEBUG:
     # Public uploads in development; production serves them from the shared store (S3) or the web server.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
