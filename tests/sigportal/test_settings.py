@@ -64,9 +64,25 @@ def test_deploy_check_passes_with_production_like_settings():
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="sig.example.org",
         SITE_URL="https://sig.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_rate_limits_and_tasks_have_no_redis():
+    result = _check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="sig.example.org",
+        SITE_URL="https://sig.example.org",
+    )
+    assert result.returncode != 0
+    assert "sigportal.W001" in result.stderr
+    assert "sigportal.W002" in result.stderr
 
 
 def test_production_sends_a_content_security_policy_without_inline_scripts(client, settings):
