@@ -19,6 +19,8 @@ urlpatterns = [
     path("principles/", views.principles, name="principles"),
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
+    # The mailing list (/mailing-list/...) and the digest archive (/digest/...).
+    path("", include("members.urls_mailing")),
     path("admin/", admin.site.urls),
 ]
 
