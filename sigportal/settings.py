@@ -358,10 +358,8 @@ MAILING_SUBSCRIBE_RATE_PER_HOUR = 10
 # After this many hard bounces the address is no longer mailed (the subscriber sees why on the preferences page).
 MAILING_HARD_BOUNCE_LIMIT = 3
 MAILING_BOUNCE_WEBHOOK_SECRET = env.str("MAILING_BOUNCE_WEBHOOK_SECRET", default="")
-# The List-Id header (RFC 2919): a stable identifier mail clients group and filter by.
-MAILING_LIST_ID = env.str(
-    "MAILING_LIST_ID", default=f"digest.{SITE_URL.split('://', 1)[-1].split('/')[0].split(':')[0]}"
-)
+# The List-Id header (RFC 2919): a stable identifier mail clients group and filter by (empty: digest.<SITE_URL host>).
+MAILING_LIST_ID = env.str("MAILING_LIST_ID", default="")
 
 # Personal data providers (the members issue owns the mechanism; each module has export(user) and erase(user)).
 PERSONAL_DATA_PROVIDERS = [*globals().get("PERSONAL_DATA_PROVIDERS", []), "members.personal_data_mailing"]

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -65,11 +66,16 @@ def _is_permanent(exc):
     return isinstance(code, int) and 500 <= code < 600
 
 
+def list_id():
+    """The List-Id domain: settings.MAILING_LIST_ID, or digest.<host of SITE_URL>."""
+    return settings.MAILING_LIST_ID or f"digest.{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
+
+
 def list_headers(token):
     """List-Id, and RFC 8058 one-click unsubscribe with a signed token."""
     unsubscribe = absolute(reverse("mailing:unsubscribe", args=[token]))
     return {
-        "List-Id": f"{settings.SIG_SHORT_NAME} <{settings.MAILING_LIST_ID}>",
+        "List-Id": f"{settings.SIG_SHORT_NAME} <{list_id()}>",
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Precedence": "list",
@@ -79,7 +85,7 @@ def list_headers(token):
 
 def build_list_message(*, to, subject, text, html, token, connection=None):
     """One list email: text + HTML alternative, personal links substituted, list headers, our own Message-ID."""
-    message_id = make_msgid(domain=settings.MAILING_LIST_ID)
+    message_id = make_msgid(domain=list_id())
     message = EmailMultiAlternatives(
         subject=subject,
         body=personalise(text, token),
@@ -197,14 +203,12 @@ def _record(sent, failed, released, skipped):
     now = timezone.now()
     with transaction.atomic():
         for delivery, message_id in sent:
-            delivery.status = Delivery.Status.SENT
             delivery.message_id = message_id[:255]
-            delivery.sent_at = now
-            delivery.last_error = ""
         if sent:
-            Delivery.objects.bulk_update(
-                [d for d, _ in sent], ["status", "message_id", "sent_at", "last_error"], batch_size=500
+            Delivery.objects.filter(pk__in=[d.pk for d, _ in sent]).update(
+                status=Delivery.Status.SENT, sent_at=now, last_error=""
             )
+            Delivery.objects.bulk_update([d for d, _ in sent], ["message_id"])
         for delivery, error in failed:
             delivery.status = Delivery.Status.FAILED
             delivery.last_error = error[:2000]
@@ -215,7 +219,7 @@ def _record(sent, failed, released, skipped):
             delivery.last_error = error[:2000]
         changed = [d for d, _ in failed] + [d for d, _ in released]
         if changed:
-            Delivery.objects.bulk_update(changed, ["status", "last_error"], batch_size=500)
+            Delivery.objects.bulk_update(changed, ["status", "last_error", "attempts"])
         if skipped:
             Delivery.objects.filter(pk__in=[d.pk for d in skipped]).update(status=Delivery.Status.SKIPPED)
 
@@ -280,9 +284,13 @@ def _send_batch(batch, composer, result):
                     if _is_permanent(exc):
                         failed.append((delivery, f"{type(exc).__name__}: {exc}"))
                         continue
-                    # The connection is suspect: this and the rest of the batch go back for a later retry.
+                    # The connection is suspect: this and the rest of the batch go back for a later retry. The rest
+                    # were not tried, so their claim does not count as an attempt.
                     error = f"{type(exc).__name__}: {exc}"
-                    released.extend((d, error) for d, _ in outgoing[index:])
+                    released.append((delivery, error))
+                    for untried, _ in outgoing[index + 1 :]:
+                        untried.attempts -= 1
+                        released.append((untried, error))
                     result.temporary_error = error
                     break
                 status = getattr(message, "anymail_status", None)  # an ESP's own id when django-anymail sends
@@ -290,7 +298,7 @@ def _send_batch(batch, composer, result):
         except TEMPORARY_ERRORS as exc:  # opening the connection failed: nothing in this batch went out
             error = f"{type(exc).__name__}: {exc}"
             done = {d.pk for d, _ in sent} | {d.pk for d, _ in failed} | {d.pk for d, _ in released}
-            released.extend((d, error) for d, _ in outgoing if d.pk not in done)
+            released.extend((d, error) for d, _ in outgoing if d.pk not in done)  # a failed connect counts as a try
             result.temporary_error = error
         finally:
             try:

@@ -8,7 +8,7 @@ Two builds at once cannot make two issues: the previous issue's row is locked, a
 
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from members.mailing.digest import build_run, gather_sections
@@ -57,18 +57,29 @@ def digest_issue_build(*, kind, now=None):
             )
             issue.full_clean()
             issue.save()
-            recipients = list(
-                Subscriber.objects.active().filter(frequency=KIND_FREQUENCY[kind]).values_list("pk", flat=True)
-            )
-            Delivery.objects.bulk_create(
-                [Delivery(issue=issue, subscriber_id=pk) for pk in recipients], batch_size=1000, ignore_conflicts=True
-            )
-            issue.recipient_count = len(recipients)
+            issue.recipient_count = _create_deliveries(issue, KIND_FREQUENCY[kind])
             issue.save(update_fields=["recipient_count"])
             transaction.on_commit(lambda: send_mailing.delay(issue_id=issue.pk))
     except IntegrityError:
         return None  # another build made this issue at the same moment
     return issue
+
+
+def _create_deliveries(issue, frequency):
+    """
+    One pending delivery per active subscriber of this frequency, in ONE statement whatever the list's size
+    (bulk_create would send the subscriber ids back and forth, in chunks on SQLite).
+    """
+    quote = connection.ops.quote_name
+    columns = "issue_id, subscriber_id, status, message_id, attempts, last_error"
+    # Table names come from our own models; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quote(Delivery._meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT %s, id, %s, '', 0, '' FROM {quote(Subscriber._meta.db_table)} WHERE status = %s AND frequency = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [issue.pk, Delivery.Status.PENDING, Subscriber.Status.ACTIVE, frequency])
+        return cursor.rowcount
 
 
 def unfinished_issue_ids():

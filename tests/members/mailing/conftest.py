@@ -37,11 +37,11 @@ def _clear_cache():
 
 @pytest.fixture
 def sent_announcement(db):
-    """An announcement released to the list a day ago: the next digest has something new."""
+    """An announcement released to the list two hours ago: the next digest has something new."""
     announcement = AnnouncementFactory(title="Spring webinar: call for speakers")
     announcement_send_to_list(announcement=announcement)
     announcement.refresh_from_db()
-    announcement.sent_at = timezone.now() - timedelta(days=1)
+    announcement.sent_at = timezone.now() - timedelta(hours=2)
     announcement.save(update_fields=["sent_at"])
     return announcement
 

@@ -53,8 +53,10 @@ def test_visitor_subscribes_confirms_by_link_and_becomes_active(client):
 def test_malformed_address_is_refused_with_a_clear_message_and_nothing_saved(client, bad):
     response = subscribe(client, bad)
     assert response.status_code == 400
-    assert b"valid email address" in response.content or b"This field is required" in response.content or (
-        b"at most 254" in response.content
+    assert (
+        b"valid email address" in response.content
+        or b"This field is required" in response.content
+        or (b"at most 254" in response.content)
     )
     assert not Subscriber.objects.exists()
     assert mail.outbox == []
