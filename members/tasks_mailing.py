@@ -21,8 +21,18 @@ def send_mailing(self, issue_id=None, announcement_id=None):
     from members.mailing.delivery import deliveries_send
 
     result = deliveries_send(issue_id=issue_id, announcement_id=announcement_id)
-    if result.temporary_error and self.request.retries < settings.DIGEST_MAX_ATTEMPTS and not self.request.is_eager:
+    if self.request.is_eager:
+        return {"sent": result.sent, "failed": result.failed, "skipped": result.skipped}
+    if result.temporary_error and self.request.retries < settings.DIGEST_MAX_ATTEMPTS:
         raise self.retry(countdown=min(60 * 2**self.request.retries, 3600))
+    if result.claimed_elsewhere:
+        # Rows claimed by a run that may have died: come back when their lease is over and send what is left.
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        send_mailing.apply_async(
+            kwargs={"issue_id": issue_id, "announcement_id": announcement_id},
+            countdown=settings.DIGEST_CLAIM_LEASE_SECONDS + 1,
+            queue=queue,
+        )
     return {"sent": result.sent, "failed": result.failed, "skipped": result.skipped}
 
 

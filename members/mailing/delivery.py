@@ -55,6 +55,8 @@ class SendResult:
     skipped: int = 0
     batches: int = 0
     temporary_error: str = ""
+    # Rows still claimed by another run when this one finished (a live run, or one that died: see the lease).
+    claimed_elsewhere: int = 0
     message_ids: list = field(default_factory=list)
 
 
@@ -251,7 +253,8 @@ def deliveries_send(*, issue_id=None, announcement_id=None, max_batches=None):
                 break
             if settings.DIGEST_SEND_DELAY_SECONDS:
                 time.sleep(settings.DIGEST_SEND_DELAY_SECONDS)
-    mailing_finish_if_done(mailing)
+    if not mailing_finish_if_done(mailing):
+        result.claimed_elsewhere = Delivery.objects.filter(**filters, status=Delivery.Status.SENDING).count()
     return result
 
 
