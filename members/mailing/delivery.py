@@ -114,7 +114,8 @@ class IssueComposer:
     def __init__(self, issue):
         self.issue = issue
         web_url = absolute(reverse("mailing:issue", args=[issue.number])) if issue.number else ""
-        heading = f"Issue {issue.number}" if issue.number else "Your daily digest"
+        day = timezone.localtime(issue.period_until)
+        heading = f"Issue {issue.number}, {day:%-d %B %Y}" if issue.number else f"Daily digest, {day:%A %-d %B %Y}"
         self.renderer = DigestRenderer(subject=digest_subject(issue), heading=heading, web_url=web_url)
         self.subject = digest_subject(issue)
 

@@ -1,9 +1,11 @@
 """The digest sections members provides itself (listed in settings.DIGEST_SECTIONS)."""
 
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from members.mailing.digest import DigestItem, DigestSection, digest_section, shared, until
 from members.models import Announcement
+from members.text import render_markdown
 
 
 @digest_section(key="announcements", title="Announcements")
@@ -27,7 +29,7 @@ def announcements(subscriber, since):
             DigestItem(
                 title=a.title,
                 url=a.get_absolute_url(),
-                summary=Truncator(a.body).words(40),
+                summary=Truncator(strip_tags(render_markdown(a.body))).words(40),
                 when=a.sent_at,
             )
             for a in sent

@@ -295,6 +295,26 @@ def test_queries_to_build_and_send_an_issue_do_not_grow_per_recipient(sent_annou
     print(f"queries to build and send: {counts} (one more batch costs {per_batch})")
 
 
+def test_measure_queries_for_2000_subscribers(sent_announcement, settings, capsys):
+    """The issue's figure: build and send one issue to 2,000 subscribers in batches of 100 (printed, see -s)."""
+    settings.DIGEST_BATCH_SIZE = 100
+    small = _queries_to_build_and_send(200, settings)  # 2 batches
+    Subscriber.objects.all().delete()
+    DigestIssue.objects.all().delete()
+    mail.outbox.clear()
+    Subscriber.objects.bulk_create(
+        [Subscriber(email=f"bulk{i:04d}@example.net", status=Subscriber.Status.ACTIVE) for i in range(2000)]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        issue_id = build_weekly_digest()
+    assert Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.SENT).count() == 2000
+    assert len(mail.outbox) == 2000
+    per_batch = 9
+    assert len(queries) == small + 18 * per_batch  # 20 batches: only the per-batch work grows
+    with capsys.disabled():
+        print(f"\n[mailing] build + send one issue to 2,000 subscribers: {len(queries)} queries (20 batches of 100)")
+
+
 def test_shared_content_is_rendered_once_per_issue_not_per_recipient(sent_announcement, monkeypatch):
     SubscriberFactory.create_batch(30)
     issue = _issue_without_sending(monkeypatch)
