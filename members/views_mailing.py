@@ -3,6 +3,7 @@
 import hmac
 import json
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -40,7 +41,9 @@ def subscribe(request):
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            subscriber_subscribe(email=form.cleaned_data["email"], client_key=request.META.get("REMOTE_ADDR"))
+            # The client's address as allauth resolves it (the same proxy handling as its own rate limits).
+            client_key = get_account_adapter(request).get_client_ip(request)
+            subscriber_subscribe(email=form.cleaned_data["email"], client_key=client_key)
         except SubscriptionError as exc:
             form.add_error("email", str(exc))
         else:
