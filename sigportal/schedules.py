@@ -14,4 +14,16 @@ BEAT_SCHEDULE = {
         "task": "sigportal.tasks.record_worker_heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # Monday 07:00 Europe/London: the numbered weekly digest (what is new since the previous issue), in inboxes
+    # before the working week starts. Also resumes any issue whose sending a dead worker left unfinished.
+    "mailing-weekly-digest": {
+        "task": "members.tasks_mailing.build_weekly_digest",
+        "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+    },
+    # Every morning at 07:00 Europe/London: the daily digest of the past day, for subscribers who chose daily
+    # (not numbered, not archived; nothing is sent on a day with nothing new).
+    "mailing-daily-digest": {
+        "task": "members.tasks_mailing.build_daily_digest",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }

@@ -373,3 +373,37 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Mailing list and digests (members/mailing/). Relied on by members.mailing.* and the events/forums digest sections.
+# Environment: MAILING_BOUNCE_WEBHOOK_SECRET (the bounce webhook is off while empty), DIGEST_BATCH_SIZE,
+# DIGEST_SEND_DELAY_SECONDS, DIGEST_CLAIM_LEASE_SECONDS (tests of a killed worker make sending slow and resume fast).
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Each entry: a function (subscriber, since) -> members.mailing.digest.DigestSection | None; see that module's
+# docstring for the contract. events and forums append theirs ("events.digest.section", "forums.digest.section").
+DIGEST_SECTIONS = [
+    "members.mailing.sections.announcements",
+]
+# Messages per batch; each batch is claimed in one transaction and sent over one mail connection.
+DIGEST_BATCH_SIZE = _env_or_fail(env.int, "DIGEST_BATCH_SIZE", default=100)
+# A pause after each batch (0 in production; a test slows sending down to kill a worker halfway).
+DIGEST_SEND_DELAY_SECONDS = _env_or_fail(env.float, "DIGEST_SEND_DELAY_SECONDS", default=0.0)
+# A delivery claimed by a run that died is given back to the next run after this many seconds. It may have gone out
+# just before the crash, so this window is the only place a second copy is possible; rows recorded sent never repeat.
+DIGEST_CLAIM_LEASE_SECONDS = _env_or_fail(env.int, "DIGEST_CLAIM_LEASE_SECONDS", default=15 * 60)
+# A temporary failure (connection refused, SMTP 4xx) is retried this many times before the delivery is failed.
+DIGEST_MAX_ATTEMPTS = 5
+# Double opt-in: confirmation links expire after this many seconds; a new link can be asked for after the cooldown.
+MAILING_CONFIRMATION_MAX_AGE = 7 * 24 * 3600
+MAILING_CONFIRMATION_COOLDOWN_SECONDS = 15 * 60
+# Subscribe requests per client address per hour (the form says so when it is exceeded).
+MAILING_SUBSCRIBE_RATE_PER_HOUR = 10
+# After this many hard bounces the address is no longer mailed (the subscriber sees why on the preferences page).
+MAILING_HARD_BOUNCE_LIMIT = 3
+MAILING_BOUNCE_WEBHOOK_SECRET = env.str("MAILING_BOUNCE_WEBHOOK_SECRET", default="")
+# The List-Id header (RFC 2919): a stable identifier mail clients group and filter by (empty: digest.<SITE_URL host>).
+MAILING_LIST_ID = env.str("MAILING_LIST_ID", default="")
+
+# Personal data providers (the members issue owns the mechanism; each module has export(user) and erase(user)).
+PERSONAL_DATA_PROVIDERS = [*globals().get("PERSONAL_DATA_PROVIDERS", []), "members.personal_data_mailing"]
