@@ -14,4 +14,16 @@ BEAT_SCHEDULE = {
         "task": "sigportal.tasks.record_worker_heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # Daily at 00:10: committee terms end at midnight; members whose appointment ended lose officer/moderator
+    # access, and terms starting today gain it (members.committee.committee_sync_access also runs on every change).
+    "committee-sync-access": {
+        "task": "members.tasks_committee.sync_committee_access",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # Hourly: members who have not voted get one reminder in the last 24 hours of a ballot (one per voter,
+    # marked on their roll row, so a re-run sends nothing twice).
+    "committee-election-reminders": {
+        "task": "members.tasks_committee.send_election_reminders",
+        "schedule": crontab(minute=15),
+    },
 }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("principles/", views.principles, name="principles"),
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
+    path("committee/", include("members.urls_committee")),
     path("admin/", admin.site.urls),
 ]
 
