@@ -1,16 +1,26 @@
 """Calls for nominations, the roles and questions in each call, and the nominations members submit."""
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
 
 from .committee import CommitteeRole
 
 
+class _PrivateStorage(Storage):
+    """
+    Looks up storages["private"] on every use rather than once at import, so a changed STORAGES setting (tests,
+    or a deployment switching to S3) is honoured.
+    """
+
+    def __getattribute__(self, name):
+        return getattr(storages["private"], name)
+
+
 def private_storage():
     """Proofs of membership are private: never under MEDIA_URL, served only by a permission-checked view."""
-    return storages["private"]
+    return _PrivateStorage()
 
 
 def proof_upload_to(instance, filename):
