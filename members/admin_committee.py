@@ -1,6 +1,6 @@
 """
-The officers' tools for the committee: roles, appointments (every change logged), messages, calls for nominations,
-nominations (accept, decline with a reason, appoint) and elections (declare winners, resolve ties).
+The officers' tools for the committee: roles, appointments (every change logged), messages, calls for
+nominations, nominations (accept, decline with a reason, appoint) and elections (declare winners, resolve ties).
 Saving and actions call the services; nothing here writes around them.
 """
 
@@ -30,8 +30,15 @@ from members.models import (
 
 @admin.register(CommitteeRole)
 class CommitteeRoleAdmin(admin.ModelAdmin):
-    list_display = ["title", "seats", "default_term_years", "order", "is_main_contact", "grants_officer",
-                    "grants_moderator"]
+    list_display = [
+        "title",
+        "seats",
+        "default_term_years",
+        "order",
+        "is_main_contact",
+        "grants_officer",
+        "grants_moderator",
+    ]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
@@ -90,11 +97,17 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            fields = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+            fields = {
+                name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+            }
             committee.appointment_update(appointment=obj, by=request.user, **fields)
         else:
             created = committee.appointment_create(
-                role=obj.role, user=obj.user, starts_on=obj.starts_on, ends_on=obj.ends_on, notes=obj.notes,
+                role=obj.role,
+                user=obj.user,
+                starts_on=obj.starts_on,
+                ends_on=obj.ends_on,
+                notes=obj.notes,
                 by=request.user,
             )
             obj.pk = created.pk
@@ -124,7 +137,15 @@ class AppointmentChangeAdmin(admin.ModelAdmin):
     list_filter = ["action", "role_title"]
     search_fields = ["holder_name", "summary"]
     list_select_related = ["changed_by"]
-    readonly_fields = ["appointment", "role_title", "holder_name", "action", "summary", "changed_by", "changed_at"]
+    readonly_fields = [
+        "appointment",
+        "role_title",
+        "holder_name",
+        "action",
+        "summary",
+        "changed_by",
+        "changed_at",
+    ]
     date_hierarchy = "changed_at"
 
     def has_add_permission(self, request):
@@ -143,8 +164,19 @@ class ContactMessageAdmin(admin.ModelAdmin):
     list_filter = ["handled", "role_title"]
     search_fields = ["subject", "name", "email", "message"]
     list_select_related = ["handled_by"]
-    readonly_fields = ["role", "role_title", "sender", "name", "email", "subject", "message", "delivered_to",
-                       "created_at", "handled_by", "handled_at"]
+    readonly_fields = [
+        "role",
+        "role_title",
+        "sender",
+        "name",
+        "email",
+        "subject",
+        "message",
+        "delivered_to",
+        "created_at",
+        "handled_by",
+        "handled_at",
+    ]
     fields = readonly_fields[:9] + ["handled", "officer_note", "handled_by", "handled_at"]
     actions = ["mark_handled"]
 
@@ -184,8 +216,14 @@ class NominationCallAdmin(admin.ModelAdmin):
     inlines = [CallRoleInline, NominationQuestionInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            active_nominations=Count("nominations", filter=~Q(nominations__status=Nomination.Status.WITHDRAWN))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_nominations=Count(
+                    "nominations", filter=~Q(nominations__status=Nomination.Status.WITHDRAWN)
+                )
+            )
         )
 
     @admin.display(description="nominations", ordering="active_nominations")
@@ -217,8 +255,22 @@ class NominationAdmin(admin.ModelAdmin):
     list_filter = ["call", "role", "status", "proof_kind"]
     search_fields = ["nominee__name", "nominee__email", "statement"]
     inlines = [NominationAnswerInline]
-    fields = ["call", "role", "nominee", "status", "statement", "word_count", "proof_kind", "proof",
-              "decline_reason", "reviewed_by", "reviewed_at", "appointment", "created_at", "updated_at"]
+    fields = [
+        "call",
+        "role",
+        "nominee",
+        "status",
+        "statement",
+        "word_count",
+        "proof_kind",
+        "proof",
+        "decline_reason",
+        "reviewed_by",
+        "reviewed_at",
+        "appointment",
+        "created_at",
+        "updated_at",
+    ]
     readonly_fields = fields
     actions = ["accept", "decline", "appoint"]
 
@@ -234,8 +286,10 @@ class NominationAdmin(admin.ModelAdmin):
     @admin.display(description="proof of membership")
     def proof(self, obj):
         if obj.proof_file:
-            return format_html('<a href="{}">Download the uploaded proof</a>',
-                               reverse("committee:nomination-proof", args=[obj.pk]))
+            return format_html(
+                '<a href="{}">Download the uploaded proof</a>',
+                reverse("committee:nomination-proof", args=[obj.pk]),
+            )
         return obj.get_proof_kind_display()
 
     def _each(self, request, queryset, service, verb, **kwargs):
@@ -257,12 +311,23 @@ class NominationAdmin(admin.ModelAdmin):
     def decline(self, request, queryset):
         form = DeclineForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
-            self._each(request, queryset, nominations.nomination_decline, "Declined",
-                       reason=form.cleaned_data["reason"])
+            self._each(
+                request,
+                queryset,
+                nominations.nomination_decline,
+                "Declined",
+                reason=form.cleaned_data["reason"],
+            )
             return None
-        context = {**self.admin_site.each_context(request), "title": "Decline nominations", "form": form,
-                   "queryset": queryset, "action": "decline", "opts": self.model._meta,
-                   "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Decline nominations",
+            "form": form,
+            "queryset": queryset,
+            "action": "decline",
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
         return render(request, "members/committee/admin/action_form.html", context)
 
     @admin.action(description="Appoint: uncontested candidates or election winners (creates appointments)")
@@ -274,7 +339,9 @@ class NominationAdmin(admin.ModelAdmin):
             return
         self.message_user(
             request,
-            "Appointed " + ", ".join(f"{a.holder_name} as {a.role} until {a.ends_on:%-d %B %Y}" for a in made) + ".",
+            "Appointed "
+            + ", ".join(f"{a.holder_name} as {a.role} until {a.ends_on:%-d %B %Y}" for a in made)
+            + ".",
         )
 
 
@@ -285,22 +352,45 @@ class ElectionAdmin(admin.ModelAdmin):
     actions = ["declare_winners"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("call", "role").annotate(
-            roll_size=Count("roll", distinct=True),
-            voted=Count("roll", filter=Q(roll__voted_at__isnull=False), distinct=True),
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("call", "role")
+            .annotate(
+                roll_size=Count("roll", distinct=True),
+                voted=Count("roll", filter=Q(roll__voted_at__isnull=False), distinct=True),
+            )
         )
 
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["call", "role", "opens_at", "closes_at"]
-        return ["call", "role", "seats", "opens_at", "closes_at", "results", "winners_declared_at",
-                "tie_resolution", "tie_resolved_by", "created_by"]
+        return [
+            "call",
+            "role",
+            "seats",
+            "opens_at",
+            "closes_at",
+            "results",
+            "winners_declared_at",
+            "tie_resolution",
+            "tie_resolved_by",
+            "created_by",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["call", "role", "seats", "results", "winners_declared_at", "tie_resolution", "tie_resolved_by",
-                "created_by"]
+        return [
+            "call",
+            "role",
+            "seats",
+            "results",
+            "winners_declared_at",
+            "tie_resolution",
+            "tie_resolved_by",
+            "created_by",
+        ]
 
     @admin.display(description="voted / eligible")
     def turnout(self, obj):
@@ -311,9 +401,14 @@ class ElectionAdmin(admin.ModelAdmin):
         if not obj.is_closed():
             return "Shown after the ballot closes."
         result = elections.election_results(obj)
-        lines = format_html_join("", "<li>{}: {} vote(s)</li>",
-                                 ((r["nomination"].nominee, r["votes"]) for r in result["rows"]))
-        tie = " Votes are tied for the last seat: use “Declare winners” to choose and record why." if result["tie"] else ""
+        lines = format_html_join(
+            "", "<li>{}: {} vote(s)</li>", ((r["nomination"].nominee, r["votes"]) for r in result["rows"])
+        )
+        tie = (
+            " Votes are tied for the last seat: use “Declare winners” to choose and record why."
+            if result["tie"]
+            else ""
+        )
         return format_html("<p>{} ballot(s).{}</p><ul>{}</ul>", result["ballots"], tie, lines)
 
     def save_model(self, request, obj, form, change):
@@ -321,8 +416,9 @@ class ElectionAdmin(admin.ModelAdmin):
             obj.save()
             return
         try:
-            created = elections.election_open(call=obj.call, role=obj.role, opens_at=obj.opens_at,
-                                              closes_at=obj.closes_at, by=request.user)
+            created = elections.election_open(
+                call=obj.call, role=obj.role, opens_at=obj.opens_at, closes_at=obj.closes_at, by=request.user
+            )
         except elections.ElectionError as exc:
             raise ValidationError(str(exc)) from exc
         obj.pk = created.pk
@@ -339,7 +435,9 @@ class ElectionAdmin(admin.ModelAdmin):
                     call, role = data.get("call"), data.get("role")
                     if call and role:
                         if not call.is_closed():
-                            raise ValidationError("Open an election only after the call for nominations has closed.")
+                            raise ValidationError(
+                                "Open an election only after the call for nominations has closed."
+                            )
                         call_role = CallRole.objects.filter(call=call, role=role).first()
                         if call_role is None:
                             raise ValidationError(f"{role} is not open in {call}.")
@@ -360,7 +458,9 @@ class ElectionAdmin(admin.ModelAdmin):
                 if form.is_valid():
                     try:
                         elections.election_declare_winners(
-                            election=election, by=request.user, winner_ids=form.cleaned_data["winners"],
+                            election=election,
+                            by=request.user,
+                            winner_ids=form.cleaned_data["winners"],
                             reason=form.cleaned_data["reason"],
                         )
                     except elections.ElectionError as exc:
@@ -368,9 +468,15 @@ class ElectionAdmin(admin.ModelAdmin):
                         return None
                     self.message_user(request, f"Winners declared for {election}: now appoint them.")
                     continue
-                context = {**self.admin_site.each_context(request), "title": f"Resolve the tie: {election}",
-                           "form": form, "queryset": [election], "action": "declare_winners",
-                           "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": f"Resolve the tie: {election}",
+                    "form": form,
+                    "queryset": [election],
+                    "action": "declare_winners",
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                }
                 return render(request, "members/committee/admin/action_form.html", context)
             try:
                 elections.election_declare_winners(election=election, by=request.user)

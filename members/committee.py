@@ -2,8 +2,8 @@
 Committee services: appointments (with their audit trail), access that follows roles, the committee page's
 selector, and messages to the committee.
 
-Who relies on it: the committee admin (members/admin_committee.py), the daily task in members/tasks_committee.py,
-nominations (appointing winners) and the committee views.
+Who relies on it: the committee admin (members/admin_committee.py), the daily task in
+members/tasks_committee.py, nominations (appointing winners) and the committee views.
 """
 
 import datetime
@@ -24,7 +24,7 @@ class CommitteeError(Exception):
     """A committee action that cannot be done; the message is shown to the person who asked."""
 
 
-# --- Appointments -----------------------------------------------------------------------------------------------
+# --- Appointments -------------------------------------------------------------------------------------------
 
 _TRACKED_FIELDS = ["role", "user", "holder_name", "starts_on", "ends_on", "ended_early_on", "notes"]
 
@@ -128,18 +128,21 @@ def appointment_delete(*, appointment, by=None):
             committee_sync_access(holder)
 
 
-# --- Access follows roles ---------------------------------------------------------------------------------------
+# --- Access follows roles -----------------------------------------------------------------------------------
 
 
 def committee_sync_access(user, today=None):
     """
-    Put a member in the Officers group (with admin access) and the Moderators group while a current appointment
+    Put a member in the Officers group (with admin access) and the Moderators group while a current
+    appointment
     grants it, and take them out when none does. Superusers are never touched.
     Called on every appointment change and daily (members.tasks_committee.sync_committee_access).
     """
     if user is None or user.is_superuser:
         return
-    current_roles = [a.role for a in Appointment.objects.current(today).filter(user=user).select_related("role")]
+    current_roles = [
+        a.role for a in Appointment.objects.current(today).filter(user=user).select_related("role")
+    ]
     wants_officer = any(role.grants_officer for role in current_roles)
     wants_moderator = any(role.grants_moderator for role in current_roles)
     officers, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
@@ -166,7 +169,7 @@ def committee_sync_all(today=None):
     return count
 
 
-# --- Selectors --------------------------------------------------------------------------------------------------
+# --- Selectors ----------------------------------------------------------------------------------------------
 
 
 def main_contact_role():
@@ -185,7 +188,9 @@ def committee_current(today=None):
     for role in roles:
         current = holders[role.pk]
         vacancies = max(role.seats - len(current), 0)
-        rows.append({"role": role, "appointments": current, "vacancies": vacancies, "vacant_seats": range(vacancies)})
+        rows.append(
+            {"role": role, "appointments": current, "vacancies": vacancies, "vacant_seats": range(vacancies)}
+        )
     return rows
 
 
@@ -199,7 +204,7 @@ def committee_past(today=None):
     return groups
 
 
-# --- Contact the committee --------------------------------------------------------------------------------------
+# --- Contact the committee ----------------------------------------------------------------------------------
 
 CONTACT_LIMIT = 5  # messages
 CONTACT_WINDOW = 60 * 60  # seconds: 5 an hour per IP address and per sender email address
@@ -227,7 +232,8 @@ def contact_check_rate(*, ip, email):
             over = True
     if over:
         raise RateLimited(
-            "You have sent several messages in the last hour. To protect the committee from spam, please wait an "
+            "You have sent several messages in the last hour. To protect the committee from spam, "
+            "please wait an "
             "hour before sending another."
         )
 

@@ -86,11 +86,14 @@ def ballot_cast(*, election, voter, choice_ids, now=None):
         raise ElectionError("Choose at least one candidate.")
     if len(choice_ids) > election.seats:
         raise ElectionError(
-            f"You may choose up to {election.seats} candidate(s); you chose {len(choice_ids)}. Nothing was recorded."
+            f"You may choose up to {election.seats} candidate(s); you chose {len(choice_ids)}. Nothing "
+            f"was recorded."
         )
     valid = set(candidates(election.call, election.role).values_list("pk", flat=True))
     if not set(choice_ids) <= valid:
-        raise ElectionError("The ballot named someone who is not a candidate in this election. Nothing was recorded.")
+        raise ElectionError(
+            "The ballot named someone who is not a candidate in this election. Nothing was recorded."
+        )
     with transaction.atomic():
         entry = VoterRoll.objects.select_for_update().filter(election=election, user=voter).first()
         if entry is None:
@@ -160,13 +163,18 @@ def election_declare_winners(*, election, by, winner_ids=None, reason="", now=No
 
 def election_send_reminders(now=None):
     """
-    One reminder to each eligible member who has not voted, in the last day before the close. Safe to run twice:
+    One reminder to each eligible member who has not voted, in the last day before the close. Safe to run
+    twice:
     each roll row is locked, re-checked and marked in the transaction that queues its email.
     """
     now = now or timezone.now()
     sent = 0
-    for election in Election.objects.filter(opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMINDER_BEFORE_CLOSE):
-        pending = VoterRoll.objects.filter(election=election, voted_at__isnull=True, reminder_sent_at__isnull=True)
+    for election in Election.objects.filter(
+        opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMINDER_BEFORE_CLOSE
+    ):
+        pending = VoterRoll.objects.filter(
+            election=election, voted_at__isnull=True, reminder_sent_at__isnull=True
+        )
         for entry_id in pending.values_list("pk", flat=True):
             with transaction.atomic():
                 entry = (
@@ -179,7 +187,9 @@ def election_send_reminders(now=None):
                 entry.reminder_sent_at = now
                 entry.save(update_fields=["reminder_sent_at"])
                 send_committee_email(
-                    "vote_reminder", to=[entry.user.email], context={"election": entry.election, "user": entry.user}
+                    "vote_reminder",
+                    to=[entry.user.email],
+                    context={"election": entry.election, "user": entry.user},
                 )
                 sent += 1
     return sent

@@ -1,4 +1,5 @@
-"""Forms for the committee pages. They validate input; the services in members/committee.py etc. do the work."""
+"""Forms for the committee pages. They validate input; the services in members/committee.py etc. do the
+work."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,7 +16,9 @@ class ContactForm(forms.Form):
         help_text="Your message goes to everyone who currently holds this role.",
     )
     name = forms.CharField(label="Your name", max_length=150)
-    email = forms.EmailField(label="Your email address", help_text="We reply to this address and send you a copy.")
+    email = forms.EmailField(
+        label="Your email address", help_text="We reply to this address and send you a copy."
+    )
     subject = forms.CharField(label="Subject", max_length=200)
     message = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
     # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.
@@ -38,16 +41,18 @@ class NominationForm(forms.Form):
         label="Upload proof (PDF, PNG or JPEG, up to 5 MB)",
         required=False,
         help_text="Only committee officers can see this file.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
+        ),
     )
 
     def __init__(self, *args, call, nomination=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
         self.fields["statement"].widget.attrs.update({"data-word-limit": call.word_limit})
-        self.fields["statement"].help_text = (
-            f"At most {call.word_limit} words. Why you are standing and what you would bring."
-        )
+        self.fields[
+            "statement"
+        ].help_text = f"At most {call.word_limit} words. Why you are standing and what you would bring."
         answers = {}
         if nomination:
             answers = {a.question_id: a.answer for a in nomination.answers.all()}

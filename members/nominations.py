@@ -32,7 +32,8 @@ class NominationError(Exception):
 def count_words(text):
     """
     The statement's word count, the same on the server and (static/js/committee.js) in the browser:
-    split on any whitespace (spaces, tabs, line breaks); a token counts if it holds at least one letter or digit.
+    split on any whitespace (spaces, tabs, line breaks); a token counts if it holds at least one letter or
+    digit.
     So "well-known" and "e-learning" are one word each, "don't" is one, a lone "-", "—" or "..." is none,
     and "2024" is one.
     """
@@ -43,7 +44,8 @@ def check_proof_file(upload):
     """Raise ValidationError unless the upload is a PDF, PNG or JPEG of at most 5 MB (checked by content)."""
     if upload.size > PROOF_MAX_BYTES:
         raise ValidationError(
-            f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is 5 MB. Try a smaller scan or a PDF."
+            f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is 5 MB. Try a smaller scan "
+            f"or a PDF."
         )
     head = upload.read(16)
     upload.seek(0)
@@ -51,7 +53,9 @@ def check_proof_file(upload):
     for kind, signatures in PROOF_SIGNATURES.items():
         if head.startswith(signatures) and ext in PROOF_EXTENSIONS[kind]:
             return kind
-    raise ValidationError("The proof must be a PDF, PNG or JPEG file (its content is checked, not just its name).")
+    raise ValidationError(
+        "The proof must be a PDF, PNG or JPEG file (its content is checked, not just its name)."
+    )
 
 
 def membership_problem(user):
@@ -61,8 +65,10 @@ def membership_problem(user):
     if not is_current_association_member(user):
         return (
             "Only current members of the association can be nominated, and we have no verified, current "
-            "association membership for you. Claim your membership (individual, or through your organisation) "
-            "on your membership page at /account/membership/; an officer will verify it, then you can come back "
+            "association membership for you. Claim your membership (individual, or through your "
+            "organisation) "
+            "on your membership page at /account/membership/; an officer will verify it, then you can "
+            "come back "
             "and submit your nomination before the deadline."
         )
     return None
@@ -73,7 +79,9 @@ def _check_window(call, now):
     if now < call.opens_at:
         raise NominationError("This call for nominations has not opened yet.")
     if now >= call.closes_at:
-        raise NominationError("The deadline for this call has passed: nominations can no longer be made or changed.")
+        raise NominationError(
+            "The deadline for this call has passed: nominations can no longer be made or changed."
+        )
 
 
 def _check_statement(call, statement):
@@ -82,8 +90,10 @@ def _check_statement(call, statement):
         raise ValidationError({"statement": "Write a statement in support of your nomination."})
     if words > call.word_limit:
         raise ValidationError(
-            {"statement": f"Your statement has {words} words; the limit is {call.word_limit}. "
-             f"Please remove {words - call.word_limit}."}
+            {
+                "statement": f"Your statement has {words} words; the limit is {call.word_limit}. "
+                f"Please remove {words - call.word_limit}."
+            }
         )
     return words
 
@@ -100,7 +110,9 @@ def _check_answers(call, answers):
 def _save_answers(nomination, answers):
     for question in nomination.call.questions.all():
         NominationAnswer.objects.update_or_create(
-            nomination=nomination, question=question, defaults={"answer": (answers.get(question.pk) or "").strip()}
+            nomination=nomination,
+            question=question,
+            defaults={"answer": (answers.get(question.pk) or "").strip()},
         )
 
 
@@ -109,13 +121,19 @@ def _apply_proof(nomination, call, proof_kind, proof_file):
         check_proof_file(proof_file)
         nomination.proof_kind = Nomination.Proof.UPLOAD
         nomination.proof_file.save(proof_file.name, proof_file, save=False)
-    elif proof_kind == Nomination.Proof.UPLOAD and not nomination.proof_file and call.requires_membership_proof:
-        raise ValidationError({"proof_file": "Upload your proof of membership, or choose your verified membership."})
+    elif (
+        proof_kind == Nomination.Proof.UPLOAD and not nomination.proof_file and call.requires_membership_proof
+    ):
+        raise ValidationError(
+            {"proof_file": "Upload your proof of membership, or choose your verified membership."}
+        )
     else:
         nomination.proof_kind = proof_kind or Nomination.Proof.VERIFIED
 
 
-def nomination_submit(*, call, role, nominee, statement, answers=None, proof_kind=None, proof_file=None, now=None):
+def nomination_submit(
+    *, call, role, nominee, statement, answers=None, proof_kind=None, proof_file=None, now=None
+):
     """A member nominates themselves for one role in a call. Raises NominationError or ValidationError."""
     answers = answers or {}
     _check_window(call, now)
@@ -127,7 +145,8 @@ def nomination_submit(*, call, role, nominee, statement, answers=None, proof_kin
     existing = Nomination.objects.filter(call=call, role=role, nominee=nominee).first()
     if existing and existing.status != Nomination.Status.WITHDRAWN:
         raise NominationError(
-            f"You have already submitted a nomination for {role} in this call. You can edit it until the deadline."
+            f"You have already submitted a nomination for {role} in this call. You can edit it until "
+            f"the deadline."
         )
     words = _check_statement(call, statement)
     _check_answers(call, answers)
@@ -183,7 +202,9 @@ def nomination_withdraw(*, nomination, now=None):
 def nomination_accept(*, nomination, by):
     """Officers accept a nomination: the nominee becomes a candidate."""
     if nomination.status not in {Nomination.Status.SUBMITTED, Nomination.Status.DECLINED}:
-        raise NominationError(f"{nomination} is {nomination.get_status_display().lower()}; it cannot be accepted.")
+        raise NominationError(
+            f"{nomination} is {nomination.get_status_display().lower()}; it cannot be accepted."
+        )
     with transaction.atomic():
         nomination.status = Nomination.Status.ACCEPTED
         nomination.decline_reason = ""
@@ -199,7 +220,9 @@ def nomination_decline(*, nomination, by, reason):
     if not (reason or "").strip():
         raise NominationError("Give a reason: the nominee is told it.")
     if nomination.status not in {Nomination.Status.SUBMITTED, Nomination.Status.ACCEPTED}:
-        raise NominationError(f"{nomination} is {nomination.get_status_display().lower()}; it cannot be declined.")
+        raise NominationError(
+            f"{nomination} is {nomination.get_status_display().lower()}; it cannot be declined."
+        )
     with transaction.atomic():
         nomination.status = Nomination.Status.DECLINED
         nomination.decline_reason = reason.strip()
@@ -210,10 +233,14 @@ def nomination_decline(*, nomination, by, reason):
     return nomination
 
 
+CANDIDATE_STATUSES = [Nomination.Status.ACCEPTED, Nomination.Status.ELECTED, Nomination.Status.APPOINTED]
+
+
 def candidates(call, role):
-    return Nomination.objects.filter(
-        call=call, role=role, status__in=[Nomination.Status.ACCEPTED, Nomination.Status.ELECTED]
-    ).select_related("nominee", "role")
+    """Accepted nominations for a role in a call (including those since elected or appointed)."""
+    return Nomination.objects.filter(call=call, role=role, status__in=CANDIDATE_STATUSES).select_related(
+        "nominee", "role"
+    )
 
 
 def nominations_appoint(*, nominations, by, starts_on=None, now=None):

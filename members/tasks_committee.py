@@ -1,4 +1,5 @@
-"""Committee tasks: thin wrappers that load ids and call a service. Schedules live in sigportal/schedules.py."""
+"""Committee tasks: thin wrappers that load ids and call a service. Schedules live in
+sigportal/schedules.py."""
 
 from celery import shared_task
 

@@ -66,7 +66,8 @@ def contact(request):
             )
             messages.success(
                 request,
-                f"Thank you: your message has been sent to the {data['role']}. A copy is on its way to {data['email']}.",
+                f"Thank you: your message has been sent to the {data['role']}. A copy is on its way to "
+                f"{data['email']}.",
             )
             return redirect("committee:contact")
     elif request.method == "POST":
@@ -79,8 +80,11 @@ def _remaining_text(delta):
     minutes = int(delta.total_seconds() // 60)
     days, minutes = divmod(minutes, 60 * 24)
     hours, minutes = divmod(minutes, 60)
-    parts = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
-             if n or unit == "minute"]
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"))
+        if n or unit == "minute"
+    ]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -102,16 +106,27 @@ def call_detail(request, slug):
                 voted.add(entry.election_id)
     election_rows = []
     for election in elections_:
-        row = {"election": election, "open": election.is_open(now), "closed": election.is_closed(now),
-               "on_roll": election.pk in on_roll, "voted": election.pk in voted}
+        row = {
+            "election": election,
+            "open": election.is_open(now),
+            "closed": election.is_closed(now),
+            "on_roll": election.pk in on_roll,
+            "voted": election.pk in voted,
+        }
         if row["closed"]:
             row["results"] = elections.election_results(election)
         election_rows.append(row)
     candidates_by_role = {}
     if call.is_closed(now):
         for n in (
-            Nomination.objects.filter(call=call, status__in=[Nomination.Status.ACCEPTED, Nomination.Status.ELECTED,
-                                                             Nomination.Status.APPOINTED])
+            Nomination.objects.filter(
+                call=call,
+                status__in=[
+                    Nomination.Status.ACCEPTED,
+                    Nomination.Status.ELECTED,
+                    Nomination.Status.APPOINTED,
+                ],
+            )
             .select_related("nominee")
             .order_by("nominee__name")
         ):
@@ -127,15 +142,23 @@ def call_detail(request, slug):
         "is_closed": call.is_closed(now),
         "remaining": _remaining_text(call.closes_at - now) if call.is_open(now) else None,
         "election_rows": election_rows,
-        "membership_problem": nominations.membership_problem(request.user) if request.user.is_authenticated else None,
+        "membership_problem": nominations.membership_problem(request.user)
+        if request.user.is_authenticated
+        else None,
     }
     return render(request, "members/committee/call_detail.html", context)
 
 
 def _nomination_form_page(request, *, call, role, nomination=None):
-    form = NominationForm(request.POST or None, request.FILES or None, call=call, nomination=nomination,
-                          initial={"statement": nomination.statement, "proof_kind": nomination.proof_kind}
-                          if nomination else None)
+    form = NominationForm(
+        request.POST or None,
+        request.FILES or None,
+        call=call,
+        nomination=nomination,
+        initial={"statement": nomination.statement, "proof_kind": nomination.proof_kind}
+        if nomination
+        else None,
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -143,17 +166,28 @@ def _nomination_form_page(request, *, call, role, nomination=None):
             try:
                 if nomination:
                     nominations.nomination_update(
-                        nomination=nomination, statement=data["statement"], answers=form.answers(),
-                        proof_kind=data["proof_kind"], proof_file=data.get("proof_file"),
-                    )
-                    messages.success(request, f"Your nomination for {role} is updated. We have emailed you a copy.")
-                else:
-                    nominations.nomination_submit(
-                        call=call, role=role, nominee=request.user, statement=data["statement"],
-                        answers=form.answers(), proof_kind=data["proof_kind"], proof_file=data.get("proof_file"),
+                        nomination=nomination,
+                        statement=data["statement"],
+                        answers=form.answers(),
+                        proof_kind=data["proof_kind"],
+                        proof_file=data.get("proof_file"),
                     )
                     messages.success(
-                        request, f"Thank you: your nomination for {role} is submitted. We have emailed you a copy."
+                        request, f"Your nomination for {role} is updated. We have emailed you a copy."
+                    )
+                else:
+                    nominations.nomination_submit(
+                        call=call,
+                        role=role,
+                        nominee=request.user,
+                        statement=data["statement"],
+                        answers=form.answers(),
+                        proof_kind=data["proof_kind"],
+                        proof_file=data.get("proof_file"),
+                    )
+                    messages.success(
+                        request,
+                        f"Thank you: your nomination for {role} is submitted. We have emailed you a copy.",
                     )
                 return redirect(call.get_absolute_url())
             except nominations.NominationError as exc:
@@ -165,8 +199,7 @@ def _nomination_form_page(request, *, call, role, nomination=None):
                 else:
                     form.add_error(None, exc.messages)
         status = 400
-    context = {"form": form, "call": call, "role": role, "nomination": nomination,
-               "closed": call.is_closed()}
+    context = {"form": form, "call": call, "role": role, "nomination": nomination, "closed": call.is_closed()}
     return render(request, "members/committee/nomination_form.html", context, status=status)
 
 
@@ -174,8 +207,11 @@ def _nomination_form_page(request, *, call, role, nomination=None):
 def nomination_create(request, slug, role_slug):
     call = get_object_or_404(NominationCall, slug=slug)
     role = get_object_or_404(CommitteeRole, slug=role_slug, call_roles__call=call)
-    existing = Nomination.objects.filter(call=call, role=role, nominee=request.user).exclude(
-        status=Nomination.Status.WITHDRAWN).first()
+    existing = (
+        Nomination.objects.filter(call=call, role=role, nominee=request.user)
+        .exclude(status=Nomination.Status.WITHDRAWN)
+        .first()
+    )
     if existing and request.method == "GET":
         return redirect("committee:nomination-edit", pk=existing.pk)
     problem = nominations.membership_problem(request.user)
@@ -192,18 +228,26 @@ def nomination_edit(request, pk):
     )
     if nomination.status == Nomination.Status.WITHDRAWN:
         raise Http404("This nomination was withdrawn.")
-    if nomination.call.is_closed() or nomination.status not in {Nomination.Status.SUBMITTED,
-                                                                Nomination.Status.ACCEPTED}:
+    if nomination.call.is_closed() or nomination.status not in {
+        Nomination.Status.SUBMITTED,
+        Nomination.Status.ACCEPTED,
+    }:
         context = {"call": nomination.call, "role": nomination.role, "nomination": nomination, "closed": True}
-        return render(request, "members/committee/nomination_blocked.html", context,
-                      status=403 if request.method == "POST" else 200)
+        return render(
+            request,
+            "members/committee/nomination_blocked.html",
+            context,
+            status=403 if request.method == "POST" else 200,
+        )
     return _nomination_form_page(request, call=nomination.call, role=nomination.role, nomination=nomination)
 
 
 @login_required
 @require_POST
 def nomination_withdraw(request, pk):
-    nomination = get_object_or_404(Nomination.objects.select_related("call", "role"), pk=pk, nominee=request.user)
+    nomination = get_object_or_404(
+        Nomination.objects.select_related("call", "role"), pk=pk, nominee=request.user
+    )
     try:
         nominations.nomination_withdraw(nomination=nomination)
     except nominations.NominationError as exc:
@@ -221,8 +265,11 @@ def nomination_proof(request, pk):
     nomination = get_object_or_404(Nomination, pk=pk)
     if not nomination.proof_file:
         raise Http404("No file was uploaded with this nomination.")
-    response = FileResponse(nomination.proof_file.open("rb"), as_attachment=True,
-                            filename=nomination.proof_file.name.rsplit("/", 1)[-1])
+    response = FileResponse(
+        nomination.proof_file.open("rb"),
+        as_attachment=True,
+        filename=nomination.proof_file.name.rsplit("/", 1)[-1],
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -243,10 +290,14 @@ def ballot(request, pk):
             error = str(exc)
             status = 400 if entry and not (entry.voted_at or election.is_closed()) else 403
         else:
-            return render(request, "members/committee/ballot_receipt.html", {"election": election, "code": code})
+            return render(
+                request, "members/committee/ballot_receipt.html", {"election": election, "code": code}
+            )
     elif entry is None:
-        error = ("You are not on the voter roll for this election: only members who were current association "
-                 "members when the call for nominations closed can vote.")
+        error = (
+            "You are not on the voter roll for this election: only members who were current association "
+            "members when the call for nominations closed can vote."
+        )
         status = 403
     elif entry.voted_at:
         error = "You have already voted in this election. Each member votes once."
@@ -267,5 +318,6 @@ def receipt_check(request, pk):
     election = get_object_or_404(Election, pk=pk)
     code = request.GET.get("code", "")
     found = elections.receipt_is_counted(election, code) if code else None
-    return render(request, "members/committee/receipt_check.html", {"election": election, "code": code,
-                                                                    "found": found})
+    return render(
+        request, "members/committee/receipt_check.html", {"election": election, "code": code, "found": found}
+    )

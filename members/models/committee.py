@@ -28,7 +28,9 @@ class CommitteeRole(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0, help_text="Roles are listed in this order.")
     is_main_contact = models.BooleanField(
-        "main contact", default=False, help_text="Messages to the committee go to this role unless the sender picks another."
+        "main contact",
+        default=False,
+        help_text="Messages to the committee go to this role unless the sender picks another.",
     )
     grants_officer = models.BooleanField(
         "grants officer access",
@@ -36,7 +38,9 @@ class CommitteeRole(models.Model):
         help_text="Holders join the Officers group and may use the admin while their term lasts.",
     )
     grants_moderator = models.BooleanField(
-        "grants moderator rights", default=False, help_text="Holders join the Moderators group while their term lasts."
+        "grants moderator rights",
+        default=False,
+        help_text="Holders join the Moderators group while their term lasts.",
     )
 
     class Meta:
@@ -95,10 +99,16 @@ class Appointment(models.Model):
         related_name="appointments",
         help_text="Empty when the holder's account was deleted; the name below keeps the history.",
     )
-    holder_name = models.CharField(max_length=150, blank=True, help_text="Kept for the history of the committee.")
+    holder_name = models.CharField(
+        max_length=150, blank=True, help_text="Kept for the history of the committee."
+    )
     starts_on = models.DateField(default=datetime.date.today)
-    ends_on = models.DateField(blank=True, help_text="Leave empty for the role's default term from the start date.")
-    ended_early_on = models.DateField(null=True, blank=True, help_text="When the holder stood down before the term's end.")
+    ends_on = models.DateField(
+        blank=True, help_text="Leave empty for the role's default term from the start date."
+    )
+    ended_early_on = models.DateField(
+        null=True, blank=True, help_text="When the holder stood down before the term's end."
+    )
     notes = models.TextField(blank=True, help_text="For officers only.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,6 +1,8 @@
 """
-Elections for contested roles. The secret ballot: VoterRoll records *that* a member voted; Ballot records *what*
-was chosen. Nothing joins them: a ballot has no user, no timestamp and a random (UUID) key, so neither its key nor
+Elections for contested roles. The secret ballot: VoterRoll records *that* a member voted; Ballot records
+*what*
+was chosen. Nothing joins them: a ballot has no user, no timestamp and a random (UUID) key, so neither its
+key nor
 its insertion order can be lined up with the roll's voted_at.
 """
 
@@ -32,7 +34,9 @@ class Election(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     winners_declared_at = models.DateTimeField(null=True, blank=True)
-    tie_resolution = models.TextField(blank=True, help_text="Why officers chose these winners when votes tied.")
+    tie_resolution = models.TextField(
+        blank=True, help_text="Why officers chose these winners when votes tied."
+    )
     tie_resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -41,7 +45,9 @@ class Election(models.Model):
 
     class Meta:
         ordering = ["-closes_at"]
-        constraints = [models.UniqueConstraint(fields=["call", "role"], name="one_election_per_role_per_call")]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "role"], name="one_election_per_role_per_call")
+        ]
 
     def __str__(self):
         return f"Election for {self.role} ({self.call})"
@@ -77,7 +83,9 @@ class Ballot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="ballots")
     choices = models.JSONField(help_text="Ids of the chosen candidates' nominations, sorted.")
-    receipt_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the voter's receipt code.")
+    receipt_hash = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the voter's receipt code."
+    )
 
     class Meta:
         ordering = ["id"]  # random order: never the order ballots were cast

@@ -10,7 +10,8 @@ from .committee import CommitteeRole
 
 class _PrivateStorage(Storage):
     """
-    Looks up storages["private"] on every use rather than once at import, so a changed STORAGES setting (tests,
+    Looks up storages["private"] on every use rather than once at import, so a changed STORAGES setting
+    (tests,
     or a deployment switching to S3) is honoured.
     """
 
@@ -49,7 +50,8 @@ class NominationCall(models.Model):
     word_limit = models.PositiveSmallIntegerField(default=200, help_text="Most words a statement may have.")
     requires_membership_proof = models.BooleanField(
         default=True,
-        help_text="Nominees must be verified association members or upload proof (PDF, PNG or JPEG, up to 5 MB).",
+        help_text="Nominees must be verified association members or upload proof "
+        "(PDF, PNG or JPEG, up to 5 MB).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -139,7 +141,9 @@ class Nomination(models.Model):
 
     call = models.ForeignKey(NominationCall, on_delete=models.PROTECT, related_name="nominations")
     role = models.ForeignKey(CommitteeRole, on_delete=models.PROTECT, related_name="nominations")
-    nominee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nominations")
+    nominee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="nominations"
+    )
     statement = models.TextField()
     word_count = models.PositiveSmallIntegerField(default=0)
     proof_kind = models.CharField(max_length=10, choices=Proof.choices, default=Proof.VERIFIED)
@@ -161,7 +165,9 @@ class Nomination(models.Model):
     class Meta:
         ordering = ["call", "role__order", "created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["call", "role", "nominee"], name="one_nomination_per_role_per_call")
+            models.UniqueConstraint(
+                fields=["call", "role", "nominee"], name="one_nomination_per_role_per_call"
+            )
         ]
 
     def __str__(self):
@@ -179,7 +185,9 @@ class NominationAnswer(models.Model):
 
     class Meta:
         ordering = ["question__order", "question_id"]
-        constraints = [models.UniqueConstraint(fields=["nomination", "question"], name="one_answer_per_question")]
+        constraints = [
+            models.UniqueConstraint(fields=["nomination", "question"], name="one_answer_per_question")
+        ]
 
     def __str__(self):
         return f"{self.question}: {self.answer[:40]}"

@@ -9,7 +9,8 @@ register = template.Library()
 def shared_profile(user):
     """
     The photo and bio a committee member shares, or empty values. Works before and after the members app adds
-    Profile: it asks the profile's own `shown_photo`/`shown_bio` (which honour the member's sharing choices) and
+    Profile: it asks the profile's own `shown_photo`/`shown_bio` (which honour the member's sharing
+    choices) and
     shows nothing it cannot find a sharing choice for.
     """
     result = {"photo": None, "bio": ""}

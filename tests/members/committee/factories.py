@@ -44,8 +44,11 @@ def association_member(user=None, **kwargs):
     user = user or UserFactory()
     AssociationMembership.objects.update_or_create(
         user=user,
-        defaults={"kind": AssociationMembership.Kind.INDIVIDUAL, "status": AssociationMembership.Status.VERIFIED,
-                  **kwargs},
+        defaults={
+            "kind": AssociationMembership.Kind.INDIVIDUAL,
+            "status": AssociationMembership.Status.VERIFIED,
+            **kwargs,
+        },
     )
     return user
 

@@ -33,7 +33,9 @@ def test_appointment_defaults_to_the_roles_term_and_keeps_the_holders_name(offic
 
 def test_a_29_february_start_ends_on_28_february():
     role = CommitteeRoleFactory(default_term_years=3)
-    appointment = committee.appointment_create(role=role, user=UserFactory(), starts_on=datetime.date(2024, 2, 29))
+    appointment = committee.appointment_create(
+        role=role, user=UserFactory(), starts_on=datetime.date(2024, 2, 29)
+    )
     assert appointment.ends_on == datetime.date(2027, 2, 28)
 
 
@@ -41,8 +43,12 @@ def test_current_holder_gets_officer_access_and_loses_it_when_the_term_ends(grou
     role = CommitteeRoleFactory(title="Vice chair", grants_officer=True)
     holder = UserFactory()
     today = timezone.localdate()
-    committee.appointment_create(role=role, user=holder, starts_on=today - datetime.timedelta(days=10),
-                                 ends_on=today + datetime.timedelta(days=1))
+    committee.appointment_create(
+        role=role,
+        user=holder,
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today + datetime.timedelta(days=1),
+    )
     holder = fresh(holder)
     assert is_officer(holder) and holder.is_staff
 
@@ -77,8 +83,9 @@ def test_role_may_grant_moderator_rights_without_admin(groups):
 def test_ending_early_removes_access_and_is_logged(officer):
     role = CommitteeRoleFactory(grants_moderator=True)
     holder = UserFactory(name="Cai Brennock")
-    appointment = committee.appointment_create(role=role, user=holder, starts_on=timezone.localdate()
-                                               - datetime.timedelta(days=30))
+    appointment = committee.appointment_create(
+        role=role, user=holder, starts_on=timezone.localdate() - datetime.timedelta(days=30)
+    )
     committee.appointment_end_early(appointment=appointment, by=officer)
     holder = fresh(holder)
     assert not is_officer(holder) and not is_moderator(holder)
@@ -144,21 +151,40 @@ def test_admin_add_and_edit_go_through_the_services(client, officer):
     role = CommitteeRoleFactory(title="Chair", default_term_years=3)
     holder = UserFactory(name="Added In Admin")
     client.force_login(officer)
-    response = client.post("/admin/members/appointment/add/", {
-        "role": role.pk, "user": holder.pk, "holder_name": "", "starts_on": "2026-01-05", "ends_on": "",
-        "ended_early_on": "", "notes": "",
-        "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0",
-    })
+    response = client.post(
+        "/admin/members/appointment/add/",
+        {
+            "role": role.pk,
+            "user": holder.pk,
+            "holder_name": "",
+            "starts_on": "2026-01-05",
+            "ends_on": "",
+            "ended_early_on": "",
+            "notes": "",
+            "changes-TOTAL_FORMS": "0",
+            "changes-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     appointment = Appointment.objects.get()
     assert appointment.ends_on == datetime.date(2029, 1, 5)
     assert is_officer(fresh(holder))
-    response = client.post(f"/admin/members/appointment/{appointment.pk}/change/", {
-        "role": role.pk, "user": holder.pk, "holder_name": "Added In Admin", "starts_on": "2026-01-05",
-        "ends_on": "2029-01-05", "ended_early_on": "2026-02-01", "notes": "Stood down.",
-        "changes-TOTAL_FORMS": "1", "changes-INITIAL_FORMS": "1",
-        "changes-0-id": AppointmentChange.objects.get().pk, "changes-0-appointment": appointment.pk,
-    })
-    assert response.status_code == 302, [e for e in response.context["errors"]] if response.context else ""
+    response = client.post(
+        f"/admin/members/appointment/{appointment.pk}/change/",
+        {
+            "role": role.pk,
+            "user": holder.pk,
+            "holder_name": "Added In Admin",
+            "starts_on": "2026-01-05",
+            "ends_on": "2029-01-05",
+            "ended_early_on": "2026-02-01",
+            "notes": "Stood down.",
+            "changes-TOTAL_FORMS": "1",
+            "changes-INITIAL_FORMS": "1",
+            "changes-0-id": AppointmentChange.objects.get().pk,
+            "changes-0-appointment": appointment.pk,
+        },
+    )
+    assert response.status_code == 302, list(response.context["errors"]) if response.context else ""
     assert AppointmentChange.objects.filter(action="ended", changed_by=officer).exists()
     assert not is_officer(fresh(holder))

@@ -65,8 +65,9 @@ def test_query_count_does_not_grow_with_the_committee(client, django_assert_max_
     for i in range(28):
         committee.appointment_create(role=build_committee_more, user=UserFactory())
     for i in range(5):
-        committee.appointment_create(role=build_committee_more, user=UserFactory(),
-                                     starts_on=datetime.date(2015 + i, 1, 1))
+        committee.appointment_create(
+            role=build_committee_more, user=UserFactory(), starts_on=datetime.date(2015 + i, 1, 1)
+        )
     with CaptureQueriesContext(connection) as large:
         response = client.get("/committee/")
     assert response.content.decode().count("Term ends") >= 30

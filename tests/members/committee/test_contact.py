@@ -20,8 +20,14 @@ def roles():
 
 
 def post(client, capture, **overrides):
-    data = {"role": "", "name": "Visitor Vance", "email": "vance@example.net", "subject": "Joining",
-            "message": "How do I join the group?", "website": ""}
+    data = {
+        "role": "",
+        "name": "Visitor Vance",
+        "email": "vance@example.net",
+        "subject": "Joining",
+        "message": "How do I join the group?",
+        "website": "",
+    }
     data.update(overrides)
     with capture(execute=True):
         return client.post("/committee/contact/", data, REMOTE_ADDR="203.0.113.9")
@@ -34,8 +40,9 @@ def test_form_defaults_to_the_main_contact(client, roles):
     assert "Leave this empty" in response.content.decode()
 
 
-def test_visitor_writes_to_a_role_holders_get_it_and_sender_gets_a_copy(client, roles,
-                                                                          django_capture_on_commit_callbacks):
+def test_visitor_writes_to_a_role_holders_get_it_and_sender_gets_a_copy(
+    client, roles, django_capture_on_commit_callbacks
+):
     response = post(client, django_capture_on_commit_callbacks, role=roles[1].pk)
     assert response.status_code == 302
     stored = ContactMessage.objects.get()
@@ -64,7 +71,9 @@ def test_member_sender_is_recorded(client, roles, member, django_capture_on_comm
 
 
 def test_honeypot_stores_and_sends_nothing(client, roles, django_capture_on_commit_callbacks):
-    response = post(client, django_capture_on_commit_callbacks, role=roles[0].pk, website="http://spam.example")
+    response = post(
+        client, django_capture_on_commit_callbacks, role=roles[0].pk, website="http://spam.example"
+    )
     assert response.status_code == 302
     assert ContactMessage.objects.count() == 0
     assert mail.outbox == []
@@ -78,7 +87,9 @@ def test_invalid_form_keeps_what_was_typed(client, roles, django_capture_on_comm
     assert ContactMessage.objects.count() == 0
 
 
-def test_rate_limited_after_five_an_hour_with_a_clear_message(client, roles, django_capture_on_commit_callbacks):
+def test_rate_limited_after_five_an_hour_with_a_clear_message(
+    client, roles, django_capture_on_commit_callbacks
+):
     for _ in range(5):
         assert post(client, django_capture_on_commit_callbacks, role=roles[0].pk).status_code == 302
     response = post(client, django_capture_on_commit_callbacks, role=roles[0].pk)
@@ -90,20 +101,36 @@ def test_rate_limited_after_five_an_hour_with_a_clear_message(client, roles, dja
 def test_rate_limit_counts_per_email_across_addresses(client, roles, django_capture_on_commit_callbacks):
     for i in range(5):
         with django_capture_on_commit_callbacks(execute=True):
-            client.post("/committee/contact/", {"role": roles[0].pk, "name": "X", "email": "same@example.net",
-                                                "subject": "s", "message": "m"}, REMOTE_ADDR=f"198.51.100.{i}")
-    response = client.post("/committee/contact/", {"role": roles[0].pk, "name": "X", "email": "SAME@example.net",
-                                                   "subject": "s", "message": "m"}, REMOTE_ADDR="198.51.100.99")
+            client.post(
+                "/committee/contact/",
+                {
+                    "role": roles[0].pk,
+                    "name": "X",
+                    "email": "same@example.net",
+                    "subject": "s",
+                    "message": "m",
+                },
+                REMOTE_ADDR=f"198.51.100.{i}",
+            )
+    response = client.post(
+        "/committee/contact/",
+        {"role": roles[0].pk, "name": "X", "email": "SAME@example.net", "subject": "s", "message": "m"},
+        REMOTE_ADDR="198.51.100.99",
+    )
     assert response.status_code == 429
 
 
-def test_officer_marks_a_message_handled_with_a_note(client, roles, officer, django_capture_on_commit_callbacks):
+def test_officer_marks_a_message_handled_with_a_note(
+    client, roles, officer, django_capture_on_commit_callbacks
+):
     post(client, django_capture_on_commit_callbacks, role=roles[0].pk)
     stored = ContactMessage.objects.get()
     client.force_login(officer)
     assert "Joining" in client.get("/admin/members/contactmessage/").content.decode()
-    response = client.post(f"/admin/members/contactmessage/{stored.pk}/change/",
-                           {"handled": "on", "officer_note": "Replied with the joining link."})
+    response = client.post(
+        f"/admin/members/contactmessage/{stored.pk}/change/",
+        {"handled": "on", "officer_note": "Replied with the joining link."},
+    )
     assert response.status_code == 302
     stored.refresh_from_db()
     assert stored.handled and stored.handled_by == officer and stored.officer_note.startswith("Replied")

@@ -23,18 +23,29 @@ NOW = timezone.now()
 @pytest.fixture
 def contested():
     """A closed call with three candidates for two Co-Chair seats, and an open election."""
-    call = NominationCallFactory(opens_at=NOW - datetime.timedelta(days=30), closes_at=NOW - datetime.timedelta(days=2))
+    call = NominationCallFactory(
+        opens_at=NOW - datetime.timedelta(days=30), closes_at=NOW - datetime.timedelta(days=2)
+    )
     role = CommitteeRoleFactory(title="Co-Chair", slug="co-chair", seats=2)
     open_role(call, role, seats=2)
     people = [
-        NominationFactory(call=call, role=role, status="accepted", statement=f"Statement of {name}",
-                          nominee=association_member(UserFactory(name=name)))
+        NominationFactory(
+            call=call,
+            role=role,
+            status="accepted",
+            statement=f"Statement of {name}",
+            nominee=association_member(UserFactory(name=name)),
+        )
         for name in ("Candidate Ash", "Candidate Birch", "Candidate Cedar")
     ]
     NominationFactory(call=call, role=role, status="declined", nominee=UserFactory(name="Declined Dogwood"))
     voters = [association_member(UserFactory(name=f"Voter {i}")) for i in range(3)]
-    election = elections.election_open(call=call, role=role, opens_at=NOW - datetime.timedelta(days=1),
-                                       closes_at=NOW + datetime.timedelta(days=1))
+    election = elections.election_open(
+        call=call,
+        role=role,
+        opens_at=NOW - datetime.timedelta(days=1),
+        closes_at=NOW + datetime.timedelta(days=1),
+    )
     return election, people, voters
 
 
@@ -60,7 +71,9 @@ def test_uncontested_role_cannot_go_to_an_election():
     open_role(call, role)
     NominationFactory(call=call, role=role, status="accepted")
     with pytest.raises(elections.ElectionError, match="not contested"):
-        elections.election_open(call=call, role=role, opens_at=NOW, closes_at=NOW + datetime.timedelta(days=1))
+        elections.election_open(
+            call=call, role=role, opens_at=NOW, closes_at=NOW + datetime.timedelta(days=1)
+        )
 
 
 def test_a_vote_is_recorded_secretly_with_a_receipt(client, contested):
@@ -72,8 +85,9 @@ def test_a_vote_is_recorded_secretly_with_a_receipt(client, contested):
     for p in people:
         assert p.nominee.name in html and f"Statement of {p.nominee.name}" in html
     assert "Declined Dogwood" not in html
-    response = client.post(f"/committee/elections/{election.pk}/vote/",
-                           {"candidates": [people[0].pk, people[2].pk]})
+    response = client.post(
+        f"/committee/elections/{election.pk}/vote/", {"candidates": [people[0].pk, people[2].pk]}
+    )
     assert response.status_code == 200
     code = response.context["code"]
     assert code and code in response.content.decode()
@@ -130,8 +144,9 @@ def test_visitor_is_sent_to_log_in(client, contested):
 def test_voting_after_the_close_is_refused(contested):
     election, people, voters = contested
     with pytest.raises(elections.ElectionError, match="Voting has closed"):
-        elections.ballot_cast(election=election, voter=voters[0], choice_ids=[people[0].pk],
-                              now=election.closes_at)
+        elections.ballot_cast(
+            election=election, voter=voters[0], choice_ids=[people[0].pk], now=election.closes_at
+        )
     assert Ballot.objects.count() == 0
     assert VoterRoll.objects.get(election=election, user=voters[0]).voted_at is None
 
@@ -170,10 +185,13 @@ def test_results_published_after_close_and_winners_appointed(client, contested, 
     assert [r["votes"] for r in results["rows"]] == [3, 2, 1] and not results["tie"]
     client.force_login(officer)
     client.post("/admin/members/election/", {"action": "declare_winners", "_selected_action": [election.pk]})
-    assert set(Nomination.objects.filter(status="elected").values_list("pk", flat=True)) == {people[0].pk,
-                                                                                          people[1].pk}
-    client.post("/admin/members/nomination/", {"action": "appoint",
-                                               "_selected_action": [people[0].pk, people[1].pk]})
+    assert set(Nomination.objects.filter(status="elected").values_list("pk", flat=True)) == {
+        people[0].pk,
+        people[1].pk,
+    }
+    client.post(
+        "/admin/members/nomination/", {"action": "appoint", "_selected_action": [people[0].pk, people[1].pk]}
+    )
     assert Nomination.objects.filter(status="appointed").count() == 2
 
 
@@ -187,18 +205,29 @@ def test_tie_needs_officers_choice_and_a_recorded_reason(client, contested, offi
     with pytest.raises(elections.ElectionError, match="tied"):
         elections.election_declare_winners(election=election, by=officer)
     client.force_login(officer)
-    response = client.post("/admin/members/election/", {"action": "declare_winners",
-                                                         "_selected_action": [election.pk]})
+    response = client.post(
+        "/admin/members/election/", {"action": "declare_winners", "_selected_action": [election.pk]}
+    )
     assert response.status_code == 200 and "Resolve the tie" in response.content.decode()
-    response = client.post("/admin/members/election/", {
-        "action": "declare_winners", "_selected_action": [election.pk],
-        "winners": [people[0].pk, people[2].pk], "reason": "Drawn by lot at the general meeting.",
-    })
+    response = client.post(
+        "/admin/members/election/",
+        {
+            "action": "declare_winners",
+            "_selected_action": [election.pk],
+            "winners": [people[0].pk, people[2].pk],
+            "reason": "Drawn by lot at the general meeting.",
+        },
+    )
     assert response.status_code == 302
     election.refresh_from_db()
-    assert election.tie_resolution == "Drawn by lot at the general meeting." and election.tie_resolved_by == officer
-    assert set(Nomination.objects.filter(status="elected").values_list("pk", flat=True)) == {people[0].pk,
-                                                                                          people[2].pk}
+    assert (
+        election.tie_resolution == "Drawn by lot at the general meeting."
+        and election.tie_resolved_by == officer
+    )
+    assert set(Nomination.objects.filter(status="elected").values_list("pk", flat=True)) == {
+        people[0].pk,
+        people[2].pk,
+    }
     assert "Drawn by lot" in client.get(election.call.get_absolute_url()).content.decode()
 
 
@@ -229,10 +258,17 @@ def test_officer_opens_an_election_in_the_admin(client, officer):
         NominationFactory(call=call, role=role, status="accepted")
     association_member(UserFactory())
     client.force_login(officer)
-    response = client.post("/admin/members/election/add/", {
-        "call": call.pk, "role": role.pk,
-        "opens_at_0": "01/12/2026", "opens_at_1": "09:00", "closes_at_0": "08/12/2026", "closes_at_1": "12:00",
-    })
+    response = client.post(
+        "/admin/members/election/add/",
+        {
+            "call": call.pk,
+            "role": role.pk,
+            "opens_at_0": "01/12/2026",
+            "opens_at_1": "09:00",
+            "closes_at_0": "08/12/2026",
+            "closes_at_1": "12:00",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     election = Election.objects.get()
     assert election.seats == 1 and election.roll.count() == 1

@@ -1,4 +1,5 @@
-"""Two simultaneous votes by the same member give exactly one ballot. PostgreSQL only: SQLite has no row locks."""
+"""Two simultaneous votes by the same member give exactly one ballot. PostgreSQL only: SQLite has no row
+locks."""
 
 import datetime
 import threading
@@ -22,7 +23,9 @@ from tests.members.factories import UserFactory
 @pytest.fixture
 def postgres_only():
     if connection.vendor != "postgresql":
-        pytest.skip("select_for_update does nothing on SQLite: run with DATABASE_URL=postgres://... to test locking")
+        pytest.skip(
+            "select_for_update does nothing on SQLite: run with DATABASE_URL=postgres://... to test locking"
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,8 +37,12 @@ def test_simultaneous_votes_by_one_member_give_one_ballot(postgres_only, attempt
     open_role(call, role)
     people = [NominationFactory(call=call, role=role, status="accepted") for _ in range(2)]
     voter = association_member(UserFactory())
-    election = elections.election_open(call=call, role=role, opens_at=now - datetime.timedelta(hours=1),
-                                       closes_at=now + datetime.timedelta(hours=1))
+    election = elections.election_open(
+        call=call,
+        role=role,
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(hours=1),
+    )
     barrier = threading.Barrier(attempts)
     outcomes = []
 

@@ -7,7 +7,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from members import nominations
-from members.models import Appointment, AssociationMembership, Nomination, NominationAnswer, NominationQuestion
+from members.models import (
+    Appointment,
+    AssociationMembership,
+    Nomination,
+    NominationAnswer,
+    NominationQuestion,
+)
 from members.roles import is_officer
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
@@ -45,7 +51,12 @@ def chair(call):
 
 def form_data(call, words=50, **extra):
     question = call.questions.get()
-    return {"statement": statement(words), "proof_kind": "verified", f"question_{question.pk}": "Yes", **extra}
+    return {
+        "statement": statement(words),
+        "proof_kind": "verified",
+        f"question_{question.pk}": "Yes",
+        **extra,
+    }
 
 
 def submit(client, call, role_slug="chair", capture=None, **data):
@@ -57,7 +68,7 @@ def submit(client, call, role_slug="chair", capture=None, **data):
     return client.post(url, payload)
 
 
-# --- The call page ------------------------------------------------------------------------------------------------
+# --- The call page ------------------------------------------------------------------------------------------
 
 
 def test_call_page_shows_the_deadline_with_its_zone_and_a_countdown(client):
@@ -83,11 +94,12 @@ def test_bst_deadline_names_the_zone(client):
     assert "12:00 BST, Monday 3 June 2030" in client.get(call.get_absolute_url()).content.decode()
 
 
-# --- Submitting ---------------------------------------------------------------------------------------------------
+# --- Submitting ---------------------------------------------------------------------------------------------
 
 
-def test_member_submits_a_nomination_and_gets_a_confirmation(client, call, nominee,
-                                                              django_capture_on_commit_callbacks):
+def test_member_submits_a_nomination_and_gets_a_confirmation(
+    client, call, nominee, django_capture_on_commit_callbacks
+):
     client.force_login(nominee)
     response = submit(client, call, capture=django_capture_on_commit_callbacks, words=200)
     assert response.status_code == 302
@@ -135,8 +147,13 @@ def test_statement_edge_cases(client, call, nominee, text, ok):
 
 def test_word_limit_is_also_enforced_by_the_service(call, nominee):
     with pytest.raises(Exception, match="201 words"):
-        nominations.nomination_submit(call=call, role=chair(call), nominee=nominee, statement=statement(201),
-                                      answers={call.questions.get().pk: "Yes"})
+        nominations.nomination_submit(
+            call=call,
+            role=chair(call),
+            nominee=nominee,
+            statement=statement(201),
+            answers={call.questions.get().pk: "Yes"},
+        )
 
 
 def test_second_nomination_for_the_same_role_is_refused(client, call, nominee):
@@ -196,16 +213,32 @@ def test_one_second_after_the_deadline_is_refused(call, nominee, deadline):
     call.save()
     answers = {call.questions.get().pk: "Yes"}
     with pytest.raises(nominations.NominationError, match="deadline .* has passed"):
-        nominations.nomination_submit(call=call, role=chair(call), nominee=nominee, statement="Hello there",
-                                      answers=answers, now=deadline + datetime.timedelta(seconds=1))
+        nominations.nomination_submit(
+            call=call,
+            role=chair(call),
+            nominee=nominee,
+            statement="Hello there",
+            answers=answers,
+            now=deadline + datetime.timedelta(seconds=1),
+        )
     assert Nomination.objects.count() == 0
     # One second before is fine.
-    nominations.nomination_submit(call=call, role=chair(call), nominee=nominee, statement="Hello there",
-                                  answers=answers, now=deadline - datetime.timedelta(seconds=1))
+    nominations.nomination_submit(
+        call=call,
+        role=chair(call),
+        nominee=nominee,
+        statement="Hello there",
+        answers=answers,
+        now=deadline - datetime.timedelta(seconds=1),
+    )
     nomination = Nomination.objects.get()
     with pytest.raises(nominations.NominationError):
-        nominations.nomination_update(nomination=nomination, statement="Changed", answers=answers,
-                                      now=deadline + datetime.timedelta(seconds=1))
+        nominations.nomination_update(
+            nomination=nomination,
+            statement="Changed",
+            answers=answers,
+            now=deadline + datetime.timedelta(seconds=1),
+        )
     with pytest.raises(nominations.NominationError):
         nominations.nomination_withdraw(nomination=nomination, now=deadline)
     nomination.refresh_from_db()
@@ -222,11 +255,12 @@ def test_after_the_deadline_the_form_is_closed(client, call, nominee):
     assert Nomination.objects.count() == 0
 
 
-# --- Proof of membership ------------------------------------------------------------------------------------------
+# --- Proof of membership ------------------------------------------------------------------------------------
 
 
-def test_uploaded_pdf_is_stored_privately_and_only_officers_can_read_it(client, call, nominee, officer, moderator,
-                                                                         settings):
+def test_uploaded_pdf_is_stored_privately_and_only_officers_can_read_it(
+    client, call, nominee, officer, moderator, settings
+):
     client.force_login(nominee)
     upload = SimpleUploadedFile("membership.pdf", PDF, content_type="application/pdf")
     assert submit(client, call, proof_kind="upload", proof_file=upload).status_code == 302
@@ -278,7 +312,7 @@ def test_upload_chosen_without_a_file(client, call, nominee):
     assert "Upload your proof of membership" in response.content.decode()
 
 
-# --- Edit and withdraw --------------------------------------------------------------------------------------------
+# --- Edit and withdraw --------------------------------------------------------------------------------------
 
 
 def test_edit_then_withdraw_before_the_deadline(client, call, nominee, django_capture_on_commit_callbacks):
@@ -328,15 +362,19 @@ def test_after_the_deadline_the_nomination_is_read_only(client, call, nominee):
     assert nomination.status == "submitted" and nomination.statement == "I would like to serve."
 
 
-# --- Officers' review ---------------------------------------------------------------------------------------------
+# --- Officers' review ---------------------------------------------------------------------------------------
 
 
 def action(client, name, nominations_, **extra):
-    return client.post("/admin/members/nomination/", {"action": name, "_selected_action": [n.pk for n in
-                                                                                           nominations_], **extra})
+    return client.post(
+        "/admin/members/nomination/",
+        {"action": name, "_selected_action": [n.pk for n in nominations_], **extra},
+    )
 
 
-def test_officer_accepts_and_the_nominee_is_emailed(client, call, officer, django_capture_on_commit_callbacks):
+def test_officer_accepts_and_the_nominee_is_emailed(
+    client, call, officer, django_capture_on_commit_callbacks
+):
     nomination = NominationFactory(call=call, role=chair(call))
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True):
@@ -365,7 +403,9 @@ def test_decline_asks_for_a_reason_then_emails_it(client, call, officer, django_
 def test_admin_lists_by_call_and_role_and_is_read_only(client, call, officer):
     nomination = NominationFactory(call=call, role=chair(call))
     client.force_login(officer)
-    response = client.get(f"/admin/members/nomination/?call__id__exact={call.pk}&role__id__exact={chair(call).pk}")
+    response = client.get(
+        f"/admin/members/nomination/?call__id__exact={call.pk}&role__id__exact={chair(call).pk}"
+    )
     assert response.status_code == 200 and str(nomination.nominee) in response.content.decode()
     client.post(f"/admin/members/nomination/{nomination.pk}/change/", {"statement": "Edited by an officer"})
     nomination.refresh_from_db()
@@ -374,7 +414,9 @@ def test_admin_lists_by_call_and_role_and_is_read_only(client, call, officer):
 
 def test_appoint_uncontested_candidates_after_the_deadline(client, call, officer):
     co_chair = call.roles.get(slug="co-chair")
-    first = NominationFactory(call=call, role=co_chair, status="accepted", nominee=UserFactory(name="Uncontested One"))
+    first = NominationFactory(
+        call=call, role=co_chair, status="accepted", nominee=UserFactory(name="Uncontested One")
+    )
     second = NominationFactory(call=call, role=co_chair, status="accepted")
     client.force_login(officer)
     action(client, "appoint", [first, second])
@@ -419,4 +461,6 @@ def test_proof_helper_rejects_oversize_without_reading_it_all():
     upload.size = 6 * 1024 * 1024
     with pytest.raises(Exception, match="limit is 5 MB"):
         nominations.check_proof_file(upload)
-    assert nominations.check_proof_file(SimpleUploadedFile("ok.JPG", b"\xff\xd8\xff\xe0" + b"0" * 8)) == "jpeg"
+    assert (
+        nominations.check_proof_file(SimpleUploadedFile("ok.JPG", b"\xff\xd8\xff\xe0" + b"0" * 8)) == "jpeg"
+    )
