@@ -134,8 +134,7 @@ def appointment_delete(*, appointment, by=None):
 def committee_sync_access(user, today=None):
     """
     Put a member in the Officers group (with admin access) and the Moderators group while a current
-    appointment
-    grants it, and take them out when none does. Superusers are never touched.
+    appointment grants it, and take them out when none does. Superusers are never touched.
     Called on every appointment change and daily (members.tasks_committee.sync_committee_access).
     """
     if user is None or user.is_superuser:
