@@ -1,7 +1,7 @@
 """
 The officers' tools for the committee: roles, appointments (every change logged), messages, calls for
-nominations, nominations (accept, decline with a reason, appoint) and elections (declare winners, resolve ties).
-Saving and actions call the services; nothing here writes around them.
+nominations, nominations (accept, decline with a reason, appoint) and elections (declare winners, resolve
+ties). Saving and actions call the services; nothing here writes around them.
 """
 
 from django.contrib import admin, messages
@@ -90,10 +90,21 @@ class AppointmentAdmin(admin.ModelAdmin):
         return obj.is_current()
 
     def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.base_fields["ends_on"].required = False
-        form.base_fields["holder_name"].required = False
-        return form
+        base = super().get_form(request, obj, **kwargs)
+        base.base_fields["ends_on"].required = False
+        base.base_fields["holder_name"].required = False
+
+        class AppointmentForm(base):
+            def clean(self):
+                data = super().clean()
+                role, starts_on = data.get("role"), data.get("starts_on")
+                if role and starts_on and (obj is None or {"role", "starts_on"} & set(self.changed_data)):
+                    problem = committee.seat_problem(role, starts_on, exclude_pk=obj.pk if obj else None)
+                    if problem:
+                        raise ValidationError(problem)
+                return data
+
+        return AppointmentForm
 
     def save_model(self, request, obj, form, change):
         if change:

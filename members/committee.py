@@ -53,8 +53,22 @@ def _log(appointment, *, action, summary, by):
     )
 
 
+def seat_problem(role, on, exclude_pk=None):
+    """Why `role` has no free seat on day `on` (all seats held), or None if one is free."""
+    holders = Appointment.objects.current(on).filter(role=role).exclude(pk=exclude_pk).count()
+    if holders >= role.seats:
+        return (
+            f"All {role.seats} seat(s) of {role.title} are held on {on:%-d %B %Y}: end an appointment first, "
+            f"or start this one when a term ends."
+        )
+    return None
+
+
 def appointment_create(*, role, user, starts_on=None, ends_on=None, notes="", by=None):
-    """Appoint `user` to `role` (term: the role's default unless `ends_on` is given) and sync their access."""
+    """
+    Appoint `user` to `role` (term: the role's default unless `ends_on` is given) and sync their access.
+    Refused when every seat of the role is held on the start date.
+    """
     starts_on = starts_on or timezone.localdate()
     appointment = Appointment(
         role=role,
@@ -67,6 +81,11 @@ def appointment_create(*, role, user, starts_on=None, ends_on=None, notes="", by
     )
     appointment.full_clean()
     with transaction.atomic():
+        # Lock the role so two officers appointing at once cannot both take the last seat.
+        CommitteeRole.objects.select_for_update().get(pk=role.pk)
+        problem = seat_problem(role, starts_on)
+        if problem:
+            raise CommitteeError(problem)
         appointment.save()
         _log(
             appointment,

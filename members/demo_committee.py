@@ -117,13 +117,11 @@ def _person(key):
     return user
 
 
-def _appoint(role, user, starts_on, ended_early_on=None):
+def _appoint(role, user, starts_on):
     existing = Appointment.objects.filter(role=role, user=user, starts_on=starts_on).first()
     if existing:
         return existing
     appointment = committee.appointment_create(role=role, user=user, starts_on=starts_on, notes="Demo data.")
-    if ended_early_on:
-        committee.appointment_end_early(appointment=appointment, on=ended_early_on)
     return appointment
 
 
@@ -147,12 +145,7 @@ def seed(stdout=None):
     _appoint(roles["officers"], officer, datetime.date(2024, 4, 15))
     _appoint(roles["officers"], _person("officer2"), datetime.date(2024, 4, 15))
     # The previous Chair: a finished term, shown under "Past committees".
-    _appoint(
-        roles["chair"],
-        _person("past_chair"),
-        datetime.date(2021, 4, 12),
-        ended_early_on=datetime.date(2024, 4, 15),
-    )
+    _appoint(roles["chair"], _person("past_chair"), datetime.date(2021, 4, 15))
 
     _seed_closed_call(roles, officer)
     _seed_open_call(roles, today)

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from members.committee import appointment_create
+from members.committee import CommitteeError, appointment_create
 from members.committee_mail import send_committee_email
 from members.membership import is_current_association_member
 from members.models import CallRole, Nomination, NominationAnswer, NominationCall
@@ -274,13 +274,16 @@ def nominations_appoint(*, nominations, by, starts_on=None, now=None):
                 raise NominationError(
                     f"{nomination.nominee} is not a candidate ({nomination.get_status_display().lower()})."
                 )
-            appointment = appointment_create(
-                role=role,
-                user=nomination.nominee,
-                starts_on=starts_on,
-                notes=f"From {call}.",
-                by=by,
-            )
+            try:
+                appointment = appointment_create(
+                    role=role,
+                    user=nomination.nominee,
+                    starts_on=starts_on,
+                    notes=f"From {call}.",
+                    by=by,
+                )
+            except CommitteeError as exc:
+                raise NominationError(str(exc)) from exc
             nomination.status = Nomination.Status.APPOINTED
             nomination.appointment = appointment
             nomination.save(update_fields=["status", "appointment", "updated_at"])

@@ -188,3 +188,33 @@ def test_admin_add_and_edit_go_through_the_services(client, officer):
     assert response.status_code == 302, list(response.context["errors"]) if response.context else ""
     assert AppointmentChange.objects.filter(action="ended", changed_by=officer).exists()
     assert not is_officer(fresh(holder))
+
+
+def test_a_full_role_refuses_another_appointment_and_changes_nothing(client, officer):
+    role = CommitteeRoleFactory(title="Chair", seats=1)
+    committee.appointment_create(role=role, user=UserFactory())
+    with pytest.raises(committee.CommitteeError, match="All 1 seat"):
+        committee.appointment_create(role=role, user=UserFactory())
+    client.force_login(officer)
+    newcomer = UserFactory()
+    response = client.post(
+        "/admin/members/appointment/add/",
+        {
+            "role": role.pk,
+            "user": newcomer.pk,
+            "starts_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "changes-TOTAL_FORMS": "0",
+            "changes-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "All 1 seat(s) of Chair are held" in response.content.decode()
+    assert Appointment.objects.count() == 1
+    assert not is_officer(fresh(newcomer))
+
+
+def test_a_handover_on_the_day_the_term_ends_is_allowed():
+    role = CommitteeRoleFactory(seats=1)
+    old = committee.appointment_create(role=role, user=UserFactory(), starts_on=datetime.date(2023, 4, 1))
+    new = committee.appointment_create(role=role, user=UserFactory(), starts_on=old.ends_on)
+    assert new.starts_on == datetime.date(2026, 4, 1)
