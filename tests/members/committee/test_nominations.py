@@ -464,3 +464,25 @@ def test_proof_helper_rejects_oversize_without_reading_it_all():
     assert (
         nominations.check_proof_file(SimpleUploadedFile("ok.JPG", b"\xff\xd8\xff\xe0" + b"0" * 8)) == "jpeg"
     )
+
+
+def test_call_page_query_count_does_not_grow_with_candidates(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def closed_call(slug, candidates):
+        call = NominationCallFactory(slug=slug, closes_at=timezone.now() - datetime.timedelta(days=1))
+        role = CommitteeRoleFactory(title=f"Role for {slug}", slug=f"role-{slug}")
+        open_role(call, role)
+        NominationQuestion.objects.create(call=call, text="Question?")
+        for _ in range(candidates):
+            NominationFactory(call=call, role=role, status="accepted")
+        return call
+
+    small, large = closed_call("small", 2), closed_call("large", 30)
+    with CaptureQueriesContext(connection) as few:
+        client.get(small.get_absolute_url())
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(large.get_absolute_url())
+    assert response.content.decode().count("Test Person") >= 30
+    assert len(few) == len(many)
