@@ -14,8 +14,8 @@ BEAT_SCHEDULE = {
         "task": "sigportal.tasks.record_worker_heartbeat",
         "schedule": crontab(minute="*/5"),
     },
-    # Daily at 00:10: committee terms end at midnight; members whose appointment ended lose officer/moderator
-    # access, and terms starting today gain it (members.committee.committee_sync_access also runs on every change).
+    # Daily at 00:10: committee terms end at midnight; members whose appointment ended lose officer and
+    # moderator access, and terms starting today gain it (committee_sync_access also runs on every change).
     "committee-sync-access": {
         "task": "members.tasks_committee.sync_committee_access",
         "schedule": crontab(hour=0, minute=10),
