@@ -111,7 +111,7 @@ def _person(key):
             "kind": AssociationMembership.Kind.INDIVIDUAL,
             "status": AssociationMembership.Status.VERIFIED,
             "membership_number": f"M{100000 + user.pk}",
-            "verified_at": timezone.now(),
+            "verified_at": _london(2024, 1, 8, 10, 0),
         },
     )
     return user

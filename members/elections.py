@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from members.committee_mail import send_committee_email
@@ -23,11 +24,20 @@ class ElectionError(Exception):
 
 
 def eligible_voter_ids(call):
-    """Members who were current association members on the day the call closed."""
+    """
+    Members who were current association members when the call closed: verified by then (a claim verified
+    later does not count), not expired on that day, and through an organisation that is still a member.
+    """
     closed_on = timezone.localtime(call.closes_at).date()
-    memberships = AssociationMembership.objects.filter(
-        status=AssociationMembership.Status.VERIFIED, user__is_active=True
-    ).select_related("organisation")
+    memberships = (
+        AssociationMembership.objects.filter(
+            status=AssociationMembership.Status.VERIFIED, user__is_active=True
+        )
+        .filter(
+            Q(verified_at__lte=call.closes_at) | Q(verified_at__isnull=True, created_at__lte=call.closes_at)
+        )
+        .select_related("organisation")
+    )
     return [m.user_id for m in memberships if m.is_current(today=closed_on)]
 
 

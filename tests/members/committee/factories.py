@@ -47,6 +47,8 @@ def association_member(user=None, **kwargs):
         defaults={
             "kind": AssociationMembership.Kind.INDIVIDUAL,
             "status": AssociationMembership.Status.VERIFIED,
+            # Verified long ago, so the member was already a member when any test call closed.
+            "verified_at": timezone.now() - datetime.timedelta(days=365),
             **kwargs,
         },
     )

@@ -278,3 +278,12 @@ def test_membership_status_model_is_what_the_roll_reads():
     user = association_member(UserFactory(), kind=AssociationMembership.Kind.ORGANISATIONAL)
     call = NominationCallFactory(closes_at=NOW - datetime.timedelta(days=1))
     assert user.pk not in elections.eligible_voter_ids(call)  # organisational member without an organisation
+
+
+def test_membership_verified_after_the_close_does_not_count():
+    call = NominationCallFactory(closes_at=NOW - datetime.timedelta(days=3))
+    on_time = association_member(UserFactory(), verified_at=NOW - datetime.timedelta(days=10))
+    late = association_member(UserFactory(), verified_at=NOW - datetime.timedelta(days=1))
+    eligible = elections.eligible_voter_ids(call)
+    assert on_time.pk in eligible
+    assert late.pk not in eligible
