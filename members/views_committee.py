@@ -228,17 +228,19 @@ def nomination_edit(request, pk):
     )
     if nomination.status == Nomination.Status.WITHDRAWN:
         raise Http404("This nomination was withdrawn.")
-    if nomination.call.is_closed() or nomination.status not in {
-        Nomination.Status.SUBMITTED,
-        Nomination.Status.ACCEPTED,
-    }:
-        context = {"call": nomination.call, "role": nomination.role, "nomination": nomination, "closed": True}
-        return render(
-            request,
-            "members/committee/nomination_blocked.html",
-            context,
-            status=403 if request.method == "POST" else 200,
-        )
+    editable = {Nomination.Status.SUBMITTED, Nomination.Status.ACCEPTED}
+    if nomination.call.is_closed() or nomination.status not in editable:
+        context = {
+            "call": nomination.call,
+            "role": nomination.role,
+            "nomination": nomination,
+            "closed": nomination.call.is_closed(),
+            "message": None
+            if nomination.call.is_closed()
+            else "Officers have already decided on this nomination, so it can no longer be edited.",
+        }
+        status = 403 if request.method == "POST" else 200
+        return render(request, "members/committee/nomination_blocked.html", context, status=status)
     return _nomination_form_page(request, call=nomination.call, role=nomination.role, nomination=nomination)
 
 

@@ -486,3 +486,14 @@ def test_call_page_query_count_does_not_grow_with_candidates(client):
         response = client.get(large.get_absolute_url())
     assert response.content.decode().count("Test Person") >= 30
     assert len(few) == len(many)
+
+
+def test_a_declined_nomination_cannot_be_edited(client, call, nominee):
+    nomination = NominationFactory(call=call, role=chair(call), nominee=nominee, status="declined")
+    client.force_login(nominee)
+    response = client.get(f"/committee/nominations/{nomination.pk}/edit/")
+    assert "Officers have already decided" in response.content.decode()
+    response = client.post(f"/committee/nominations/{nomination.pk}/edit/", form_data(call, words=3))
+    assert response.status_code == 403
+    nomination.refresh_from_db()
+    assert nomination.statement == "I would like to serve."
