@@ -85,3 +85,25 @@ def test_ballots_and_voter_roll_are_not_in_the_admin(world, as_role):
     client = as_role("officer")
     assert client.get("/admin/members/ballot/").status_code == 404
     assert client.get("/admin/members/voterroll/").status_code == 404
+
+
+def test_officer_admin_pages_render(world, as_role):
+    client = as_role("officer")
+    nomination, election = world["nomination"], world["election"]
+    for url in (
+        f"/admin/members/nomination/{nomination.pk}/change/",
+        f"/admin/members/election/{election.pk}/change/",
+        f"/admin/members/nominationcall/{world['call'].pk}/change/",
+        "/admin/members/nominationcall/add/",
+        "/admin/members/election/add/",
+        "/admin/members/appointment/add/",
+        "/admin/members/committeerole/add/",
+        "/admin/members/appointment/?term=current",
+        "/admin/members/appointment/?term=past",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    html = client.get(f"/admin/members/nomination/{nomination.pk}/change/").content.decode()
+    assert f"/committee/nominations/{nomination.pk}/proof/" in html
+    html = client.get(f"/admin/members/election/{election.pk}/change/").content.decode()
+    assert "Shown after the ballot closes." in html
