@@ -1,3 +1,3 @@
-"""Celery tasks of the members app (autodiscovered by sigportal.celery)."""
+"""Celery autodiscovers `members.tasks`: importing each module here registers its tasks."""
 
-from members.tasks_mailing import build_daily_digest, build_weekly_digest, send_mailing, send_subscription_email  # noqa: F401
+from members import tasks_committee, tasks_mailing  # noqa: F401

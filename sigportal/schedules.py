@@ -26,4 +26,16 @@ BEAT_SCHEDULE = {
         "task": "members.tasks_mailing.build_daily_digest",
         "schedule": crontab(minute=0, hour=7),
     },
+    # Daily at 00:10: committee terms end at midnight; members whose appointment ended lose officer and
+    # moderator access, and terms starting today gain it (committee_sync_access also runs on every change).
+    "committee-sync-access": {
+        "task": "members.tasks_committee.sync_committee_access",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    # Hourly: members who have not voted get one reminder in the last 24 hours of a ballot (one per voter,
+    # marked on their roll row, so a re-run sends nothing twice).
+    "committee-election-reminders": {
+        "task": "members.tasks_committee.send_election_reminders",
+        "schedule": crontab(minute=15),
+    },
 }

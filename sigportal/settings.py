@@ -406,4 +406,4 @@ MAILING_BOUNCE_WEBHOOK_SECRET = env.str("MAILING_BOUNCE_WEBHOOK_SECRET", default
 MAILING_LIST_ID = env.str("MAILING_LIST_ID", default="")
 
 # Personal data providers (the members issue owns the mechanism; each module has export(user) and erase(user)).
-PERSONAL_DATA_PROVIDERS = [*globals().get("PERSONAL_DATA_PROVIDERS", []), "members.personal_data_mailing"]
+PERSONAL_DATA_PROVIDERS = [*globals().get("PERSONAL_DATA_PROVIDERS", []), "members.personal_data_mailing", "members.personal_data_committee"]

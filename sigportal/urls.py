@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # The mailing list (/mailing-list/...) and the digest archive (/digest/...).
     path("", include("members.urls_mailing")),
+    path("committee/", include("members.urls_committee")),
     path("admin/", admin.site.urls),
 ]
 

@@ -8,6 +8,7 @@ from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 DEMO_SEEDERS = [
     "members.demo.seed",
     "members.demo_mailing.seed",
+    "members.demo_committee.seed",
 ]
 
 
