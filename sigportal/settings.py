@@ -330,3 +330,20 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Events ---
+
+from datetime import timedelta  # noqa: E402
+
+# How long before each session confirmed registrants get a reminder email (events.notify.reminders_send_due,
+# run every five minutes by sigportal/schedules.py); the nearest one also sets the alarm in .ics files.
+# EVENT_REMINDER_OFFSETS_MINUTES: comma-separated minutes, default "1440,60" (24 hours and 1 hour before).
+EVENT_REMINDER_OFFSETS = [
+    timedelta(minutes=int(m))
+    for m in _env_or_fail(env.list, "EVENT_REMINDER_OFFSETS_MINUTES", default=["1440", "60"])
+]
+
+# Each app's export(user)/erase(user) of a member's personal data (the members app runs them all).
+PERSONAL_DATA_PROVIDERS = [
+    "events.personal_data",
+]
