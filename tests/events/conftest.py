@@ -1,0 +1,45 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from tests.members.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Tests make many accounts; a fast hasher keeps them quick (the real one is tested by the members app)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def verified_user(**kwargs):
+    user = UserFactory(**kwargs)
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    return user
+
+
+@pytest.fixture
+def other_member(db):
+    return verified_user(name="Sasha Otherperson")
+
+
+@pytest.fixture
+def officer(db):
+    sync_role_groups()
+    user = verified_user(name="Olu Officer", is_staff=True)
+    user.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    sync_role_groups()
+    user = verified_user(name="Mo Moderator")
+    user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+    return user
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
