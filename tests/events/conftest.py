@@ -8,13 +8,15 @@ from tests.members.factories import UserFactory
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    """Tests make many accounts; a fast hasher keeps them quick (the real one is tested by the members app)."""
+    """Tests make many accounts; a fast hasher keeps them quick (members tests the real one)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def verified_user(**kwargs):
     user = UserFactory(**kwargs)
-    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
     return user
 
 

@@ -20,7 +20,7 @@ CHANGELIST = reverse("admin:events_event_changelist")
 
 
 def event_form(sessions, **fields):
-    """The POST data of the event admin form with the given (start, end) session pairs (naive London times)."""
+    """POST data of the event admin form with these (start, end) session pairs (naive London times)."""
     data = {
         "title": "Captioning clinic",
         "slug": "captioning-clinic",
@@ -148,7 +148,9 @@ class TestSessionValidation:
 
 
 class TestSavingHasConsequences:
-    def test_raising_capacity_promotes_the_waiting_list(self, officer_client, django_capture_on_commit_callbacks):
+    def test_raising_capacity_promotes_the_waiting_list(
+        self, officer_client, django_capture_on_commit_callbacks
+    ):
         event = EventFactory(capacity=1)
         RegistrationFactory(event=event)
         waiting = RegistrationFactory(event=event, status=Registration.Status.WAITING)
@@ -206,7 +208,9 @@ class TestActions:
         question = QuestionFactory(event=event, label="Accessibility needs")
         first = RegistrationFactory(event=event, user=verified_user(name="Ada Attendee"))
         first.answers.create(question=question, answer="Captions")
-        RegistrationFactory(event=event, status=Registration.Status.WAITING, user=verified_user(name="Wen Waiter"))
+        RegistrationFactory(
+            event=event, status=Registration.Status.WAITING, user=verified_user(name="Wen Waiter")
+        )
         response = self.action(officer_client, "event", "export_attendees_csv", [event.pk])
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert rows[0][:4] == ["event", "name", "email", "status"]

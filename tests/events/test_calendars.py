@@ -20,7 +20,7 @@ def parse(response):
 
 
 def vevents(calendar):
-    return [c for c in calendar.walk("VEVENT")]
+    return list(calendar.walk("VEVENT"))
 
 
 def unfolded(response):

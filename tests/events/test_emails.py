@@ -131,7 +131,9 @@ class TestReminders:
 
 
 def test_recording_available_goes_to_confirmed_registrants_once(django_capture_on_commit_callbacks):
-    event = EventFactory(sessions__starts=timezone.now() - timedelta(days=2), recording_url="https://v.example.org/1")
+    event = EventFactory(
+        sessions__starts=timezone.now() - timedelta(days=2), recording_url="https://v.example.org/1"
+    )
     confirmed = RegistrationFactory(event=event)
     RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
     with django_capture_on_commit_callbacks(execute=True):
@@ -157,7 +159,9 @@ def test_times_changed_notice_once_per_change(django_capture_on_commit_callbacks
     assert len(mail.outbox) == 2
     assert all("New times" in m.subject for m in mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        assert not services.event_times_changed(event_id=event.pk, before=services.session_times_fingerprint(event))
+        assert not services.event_times_changed(
+            event_id=event.pk, before=services.session_times_fingerprint(event)
+        )
     assert len(mail.outbox) == 2
 
 

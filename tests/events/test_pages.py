@@ -59,7 +59,9 @@ class TestEventList:
 
     def test_home_page_shows_the_next_three_events(self, client):
         for days in (1, 2, 3, 4):
-            EventFactory(title=f"Event in {days} days", sessions__starts=timezone.now() + timedelta(days=days))
+            EventFactory(
+                title=f"Event in {days} days", sessions__starts=timezone.now() + timedelta(days=days)
+            )
         body = page_text(client.get("/"))
         assert "Event in 1 days" in body and "Event in 3 days" in body
         assert "Event in 4 days" not in body
@@ -253,7 +255,9 @@ class TestCancelling:
     def test_after_the_start_it_can_no_longer_be_cancelled(self, member_client, member):
         event = EventFactory(sessions__starts=timezone.now() - timedelta(minutes=10))
         mine = RegistrationFactory(event=event, user=member)
-        body = page_text(member_client.post(reverse("events:registration-cancel", args=[mine.pk]), follow=True))
+        body = page_text(
+            member_client.post(reverse("events:registration-cancel", args=[mine.pk]), follow=True)
+        )
         assert "can no longer be cancelled" in body
         mine.refresh_from_db()
         assert mine.is_confirmed
@@ -277,7 +281,9 @@ class TestMyEvents:
         RegistrationFactory(event=full)
         RegistrationFactory(event=full, status=Registration.Status.WAITING)
         RegistrationFactory(event=full, user=member, status=Registration.Status.WAITING)
-        past = EventFactory(title="Past CPD webinar", sessions=2, sessions__starts=timezone.now() - timedelta(days=30))
+        past = EventFactory(
+            title="Past CPD webinar", sessions=2, sessions__starts=timezone.now() - timedelta(days=30)
+        )
         registration = RegistrationFactory(event=past, user=member)
         for session in past.sessions.all():
             Attendance.objects.create(registration=registration, session=session)
@@ -288,7 +294,9 @@ class TestMyEvents:
         assert "Certificate of attendance" in body
 
     def test_certificate_lists_attended_events_with_hours(self, member_client, member):
-        past = EventFactory(title="Past CPD webinar", sessions=2, sessions__starts=timezone.now() - timedelta(days=30))
+        past = EventFactory(
+            title="Past CPD webinar", sessions=2, sessions__starts=timezone.now() - timedelta(days=30)
+        )
         registration = RegistrationFactory(event=past, user=member)
         Attendance.objects.create(registration=registration, session=past.sessions.first())
         other = EventFactory(title="Someone else's", sessions__starts=timezone.now() - timedelta(days=3))

@@ -8,6 +8,7 @@ then oversells. To make the race window the same in both runs, the count of conf
 little (a sleep after the count): with the lock this changes nothing, without it the race is certain.
 """
 
+import contextlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -53,10 +54,8 @@ def race(monkeypatch, settings):
 
     def register(user):
         # Line the first WORKERS threads up so they all start together.
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             start.wait(timeout=5)
-        except threading.BrokenBarrierError:
-            pass
         try:
             return services.registration_create(event_id=event.pk, user=user).status
         except errors.EventError as exc:  # pragma: no cover - would be a bug; show it in the assertion
@@ -78,9 +77,14 @@ def test_200_people_racing_for_10_places_give_exactly_10_confirmed_and_190_waiti
     assert statuses.count(Registration.Status.CONFIRMED) == PLACES
     assert statuses.count(Registration.Status.WAITING) == PEOPLE - PLACES
     assert Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count() == PLACES
-    assert Registration.objects.filter(event=event, status=Registration.Status.WAITING).count() == PEOPLE - PLACES
+    assert (
+        Registration.objects.filter(event=event, status=Registration.Status.WAITING).count()
+        == PEOPLE - PLACES
+    )
     # The waiting list has a strict order: positions 1..190, nobody shares one.
-    positions = sorted(r.waiting_position() for r in Registration.objects.filter(event=event, status="waiting"))
+    positions = sorted(
+        r.waiting_position() for r in Registration.objects.filter(event=event, status="waiting")
+    )
     assert positions == list(range(1, PEOPLE - PLACES + 1))
 
 
@@ -89,4 +93,6 @@ def test_control_without_the_row_lock_the_same_race_oversells(race, monkeypatch)
     monkeypatch.setattr(services, "LOCK_EVENT_ROW", False)
     run()
     confirmed = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count()
-    assert confirmed > PLACES, "without the lock the race should oversell; if not, the race test proves nothing"
+    assert confirmed > PLACES, (
+        "without the lock the race should oversell; if not, the race test proves nothing"
+    )
