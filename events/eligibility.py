@@ -24,7 +24,7 @@ def audience_allows(event, user):
 
 def audience_description(event):
     if event.audience == Event.Audience.EVERYONE:
-        return "Open to everyone (log in or join to register)."
+        return "Open to everyone with an account."
     if event.audience == Event.Audience.MEMBERS:
         return "Open to members of the group who are logged in."
     if event.audience == Event.Audience.ASSOCIATION_MEMBERS:
