@@ -53,3 +53,7 @@ class AnswersMissing(EventError):
 
 class CannotCancel(EventError):
     default_message = "This registration can no longer be cancelled."
+
+
+class Busy(EventError):
+    default_message = "Many people are registering for this event right now. Please try again in a moment."

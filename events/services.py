@@ -7,10 +7,11 @@ waiting. Promotion from the waiting list happens inside the same locked transact
 `delay_on_commit`, so nobody is told about a change that was rolled back.
 """
 
+import functools
 import hashlib
 import logging
 
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from events import errors, tasks
@@ -24,12 +25,34 @@ logger = logging.getLogger(__name__)
 LOCK_EVENT_ROW = True
 
 
+# How long a registration waits for the event's lock before giving up with a friendly "busy, try again".
+LOCK_TIMEOUT = "10s"
+
+
 def _locked_event(event_id):
     """The event, locked for the rest of the transaction (raises Event.DoesNotExist for a forged id)."""
     queryset = Event.objects.all()
     if LOCK_EVENT_ROW:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = %s", [LOCK_TIMEOUT])
         queryset = queryset.select_for_update(of=("self",))
     return queryset.get(pk=event_id)
+
+
+def _busy_on_lock_timeout(service):
+    """A lock wait that times out (PostgreSQL 55P03) becomes a clear 'busy, try again' error."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except OperationalError as exc:
+            if getattr(getattr(exc, "__cause__", None), "pgcode", None) == "55P03":
+                raise errors.Busy() from exc
+            raise
+
+    return wrapper
 
 
 def _confirmed_count(event):
@@ -54,6 +77,7 @@ def _promote_waiting(event, *, now):
     return promoted
 
 
+@_busy_on_lock_timeout
 @transaction.atomic
 def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=False, now=None):
     """
@@ -119,6 +143,7 @@ def _cancel(registration_id, *, user, now, only_waiting):
     return registration, promoted
 
 
+@_busy_on_lock_timeout
 @transaction.atomic
 def registration_cancel(*, registration_id, user, now=None):
     """
@@ -129,12 +154,14 @@ def registration_cancel(*, registration_id, user, now=None):
     return _cancel(registration_id, user=user, now=now or timezone.now(), only_waiting=False)
 
 
+@_busy_on_lock_timeout
 @transaction.atomic
 def registration_cancel_by_officer(*, registration_id, now=None):
     """An officer cancels someone's registration in the admin; a freed place is promoted in the same way."""
     return _cancel(registration_id, user=None, now=now or timezone.now(), only_waiting=False)
 
 
+@_busy_on_lock_timeout
 @transaction.atomic
 def waiting_list_leave(*, registration_id, user, now=None):
     """Leave the waiting list of an event; everyone behind moves up one place."""
@@ -142,6 +169,7 @@ def waiting_list_leave(*, registration_id, user, now=None):
     return registration
 
 
+@_busy_on_lock_timeout
 @transaction.atomic
 def waiting_list_promote(*, event_id, now=None):
     """Fill any free places from the waiting list, in order (after an officer raises the capacity, say)."""
@@ -149,6 +177,7 @@ def waiting_list_promote(*, event_id, now=None):
     return _promote_waiting(event, now=now or timezone.now())
 
 
+@_busy_on_lock_timeout
 @transaction.atomic
 def event_add_places(*, event_id, places, now=None):
     """Add places to a limited event and promote as many people from the waiting list as now fit."""
@@ -162,6 +191,7 @@ def event_add_places(*, event_id, places, now=None):
     return event, _promote_waiting(event, now=now or timezone.now())
 
 
+@_busy_on_lock_timeout
 @transaction.atomic
 def event_cancel(*, event_id, now=None):
     """Cancel an event; everyone registered or waiting is told. Cancelling twice changes nothing."""

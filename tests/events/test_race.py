@@ -96,3 +96,37 @@ def test_control_without_the_row_lock_the_same_race_oversells(race, monkeypatch)
     assert confirmed > PLACES, (
         "without the lock the race should oversell; if not, the race test proves nothing"
     )
+
+
+def test_a_lock_held_too_long_gives_a_friendly_busy_message(monkeypatch):
+    """While another transaction holds the event, registering gives up after the timeout; nothing saved."""
+    monkeypatch.setattr(services, "LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr("events.tasks.send_registration_email.delay_on_commit", lambda *a, **k: None)
+    event = EventFactory(capacity=5)
+    person = UserFactory()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        from django.db import transaction
+
+        from events.models import Event
+
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update().get(pk=event.pk)
+                holding.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    holding.wait(timeout=10)
+    try:
+        with pytest.raises(errors.Busy) as caught:
+            services.registration_create(event_id=event.pk, user=person)
+        assert "try again" in caught.value.message
+    finally:
+        release.set()
+        holder.join()
+    assert not Registration.objects.filter(event=event).exists()
