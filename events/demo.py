@@ -261,7 +261,7 @@ def seed(stdout=None):
         sessions = [
             Session.objects.create(
                 event=event,
-                title=f"Part {n + 1}" if parts > 1 else "",
+                title="",
                 starts_at=_at(days + 7 * n, hour),
                 ends_at=_at(days + 7 * n, hour) + timedelta(hours=length, minutes=30 if length == 1 else 0),
                 join_url=join if fmt != F.IN_PERSON else "",
@@ -310,7 +310,7 @@ def seed(stdout=None):
         for n, title in enumerate(["Listening", "Language", "Speaking up", "Your pledge"]):
             Session.objects.create(
                 event=programme,
-                title=f"Part {n + 1}: {title}",
+                title=title,
                 starts_at=_at(14 + 7 * n, 14),
                 ends_at=_at(14 + 7 * n, 14) + timedelta(hours=1, minutes=30),
                 join_url=join,

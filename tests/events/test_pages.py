@@ -305,7 +305,7 @@ class TestMyEvents:
         assert "Certificate of attendance" in body
         assert member.name in body and "Past CPD webinar" in body
         assert "Someone else" not in body
-        assert ">1</strong>" in body  # one one-hour session attended
+        assert ">1.00</strong>" in body  # one one-hour session attended
 
     def test_requires_login(self, client):
         assert client.get("/events/mine/").status_code == 302
