@@ -12,6 +12,20 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery(request):
+    """Tasks run inline in these tests even when REDIS_URL is set (CI); the worker test runs a real worker."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from sigportal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 def verified_user(**kwargs):
     user = UserFactory(**kwargs)
     EmailAddress.objects.get_or_create(
