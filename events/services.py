@@ -86,8 +86,10 @@ def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=
     `answers` maps RegistrationQuestion ids to text. Raises an EventError (nothing saved) when the person may
     not register, and Event.DoesNotExist for an id that does not exist.
     """
-    now = now or timezone.now()
     event = _locked_event(event_id)
+    # The time is read once the lock is held, so the waiting list's order is the order places were asked for
+    # under the lock: nobody who queued earlier can end up behind someone who queued later.
+    now = now or timezone.now()
     check_can_register(event, user, now=now)
     if Registration.objects.filter(event=event, user=user).active().exists():
         raise errors.AlreadyRegistered()

@@ -43,7 +43,7 @@ def test_waiting_list_promotion_journey(page, browser, live_server, axe, db):
     page.get_by_label("I can attend all 4 sessions of this programme.").check()
     page.get_by_role("button", name="Register").click()
     page.get_by_text("You are registered.").wait_for()
-    assert page.get_by_text("Full: join the waiting list").is_visible()
+    assert page.get_by_text("Full", exact=True).is_visible()
     assert page.get_by_role("link", name="Join session 1 online").get_attribute("href") == join_url
     axe(page, "event-page-registered")
 
