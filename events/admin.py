@@ -25,6 +25,7 @@ from events.models import (
     Session,
     sessions_overlap,
 )
+from events.selectors import with_waiting_position
 
 
 @admin.register(Series)
@@ -39,6 +40,11 @@ class SeriesAdmin(admin.ModelAdmin):
     @admin.display(description="events", ordering="n_events")
     def event_count(self, obj):
         return obj.n_events
+
+
+def _spreadsheet_safe(values):
+    """Members write names and answers: a leading =, +, - or @ would run as a formula in a spreadsheet."""
+    return ["'" + v if isinstance(v, str) and v[:1] in {"=", "+", "-", "@"} else v for v in values]
 
 
 class SessionFormSet(BaseInlineFormSet):
@@ -259,16 +265,20 @@ class EventAdmin(admin.ModelAdmin):
         for r in registrations:
             answers = "; ".join(f"{a.question.label}: {a.answer}" for a in r.answers.all() if a.answer)
             writer.writerow(
-                [
-                    r.event.title,
-                    r.user.name,
-                    r.user.email,
-                    r.get_status_display(),
-                    timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
-                    timezone.localtime(r.promoted_at).isoformat(timespec="minutes") if r.promoted_at else "",
-                    f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
-                    answers,
-                ]
+                _spreadsheet_safe(
+                    [
+                        r.event.title,
+                        r.user.name,
+                        r.user.email,
+                        r.get_status_display(),
+                        timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
+                        timezone.localtime(r.promoted_at).isoformat(timespec="minutes")
+                        if r.promoted_at
+                        else "",
+                        f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
+                        answers,
+                    ]
+                )
             )
         return response
 
@@ -378,7 +388,15 @@ class MarkAttendanceForm(forms.Form):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ["user", "event", "status", "queued_at", "promoted_at", "confirmed_all_sessions"]
+    list_display = [
+        "user",
+        "event",
+        "status",
+        "position",
+        "queued_at",
+        "promoted_at",
+        "confirmed_all_sessions",
+    ]
     list_filter = ["status", "event"]
     search_fields = ["user__email", "user__name", "event__title"]
     list_select_related = ["user", "event"]
@@ -394,6 +412,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     ]
     inlines = [AnswerInline, AttendanceInline]
     actions = ["mark_attendance", "cancel_registrations"]
+
+    def get_queryset(self, request):
+        return with_waiting_position(super().get_queryset(request))
+
+    @admin.display(description="waiting list position")
+    def position(self, obj):
+        return obj.waiting_ahead + 1 if obj.is_waiting else "-"
 
     def has_add_permission(self, request):
         # Registrations are made by members (or the service); adding one here would skip the capacity check.

@@ -207,14 +207,14 @@ class TestActions:
         event = EventFactory(capacity=1)
         question = QuestionFactory(event=event, label="Accessibility needs")
         first = RegistrationFactory(event=event, user=verified_user(name="Ada Attendee"))
-        first.answers.create(question=question, answer="Captions")
+        first.answers.create(question=question, answer='=HYPERLINK("http://bad.example")')
         RegistrationFactory(
-            event=event, status=Registration.Status.WAITING, user=verified_user(name="Wen Waiter")
+            event=event, status=Registration.Status.WAITING, user=verified_user(name="=1+1 Waiter")
         )
         response = self.action(officer_client, "event", "export_attendees_csv", [event.pk])
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert rows[0][:4] == ["event", "name", "email", "status"]
-        assert [r[1] for r in rows[1:]] == ["Ada Attendee", "Wen Waiter"]
+        assert [r[1] for r in rows[1:]] == ["Ada Attendee", "'=1+1 Waiter"]
         assert rows[1][3] == "Confirmed" and rows[2][3] == "On the waiting list"
         assert "Accessibility needs: Captions" in rows[1][-1]
 
@@ -292,3 +292,35 @@ class TestActions:
         url = reverse("admin:events_registration_delete", args=[registration.pk])
         assert officer_client.post(url, {"post": "yes"}).status_code == 403
         assert Registration.objects.filter(pk=registration.pk).exists()
+
+
+def test_waiting_list_positions_in_the_registrations_admin(officer_client):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    RegistrationFactory(
+        event=event, status=Registration.Status.WAITING, user=verified_user(name="Wen Waiter")
+    )
+    RegistrationFactory(
+        event=event, status=Registration.Status.WAITING, user=verified_user(name="Yan Waiter")
+    )
+    body = officer_client.get(reverse("admin:events_registration_changelist")).content.decode()
+    assert '<td class="field-position">1</td>' in body
+    assert '<td class="field-position">2</td>' in body
+
+
+def test_admin_lists_do_not_grow_in_queries(officer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert officer_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = [CHANGELIST, reverse("admin:events_registration_changelist")]
+    for _ in range(2):
+        RegistrationFactory.create_batch(2, event=EventFactory(capacity=5))
+    few = [count(url) for url in urls]
+    for _ in range(28):
+        RegistrationFactory.create_batch(2, event=EventFactory(capacity=5))
+    assert [count(url) for url in urls] == few
