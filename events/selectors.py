@@ -56,6 +56,11 @@ def event_for_page(*, pk, user):
     return visible_events(user).for_listing().prefetch_related("questions", "organisations").get(pk=pk)
 
 
+def event_by_slug(*, user, slug):
+    """The newest event this person may see with this slug, or None (slugs need not be unique)."""
+    return visible_events(user).filter(slug=slug).order_by("-created_at").first()
+
+
 def registration_of(*, event, user):
     """This person's active registration for the event, or None."""
     if not user.is_authenticated:

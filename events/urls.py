@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/", views.event_detail, name="event-detail"),
     path("<int:pk>/register/", views.event_register, name="event-register"),
     path("<int:pk>/event.ics", views.event_ics, name="event-ics"),
+    path("<slug:slug>/", views.event_by_slug, name="event-by-slug"),
 ]

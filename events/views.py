@@ -82,6 +82,14 @@ def event_detail(request, pk):
     )
 
 
+def event_by_slug(request, slug):
+    """/events/<slug>/, for links people type or share: redirects to the event's own page."""
+    event = selectors.event_by_slug(user=request.user, slug=slug)
+    if event is None:
+        raise Http404("No such event.")
+    return redirect(event)
+
+
 @login_required
 def event_register(request, pk):
     """Register (POST); GET shows the same form as the event page."""

@@ -111,6 +111,14 @@ class TestEventPage:
         member_client.force_login(officer)
         assert "Draft: only officers can see this" in page_text(member_client.get(event.get_absolute_url()))
 
+    def test_a_slug_redirects_to_the_event(self, client):
+        event = EventFactory(slug="captioning-clinic")
+        EventFactory(slug="secret-draft", status=Event.Status.DRAFT)
+        response = client.get("/events/captioning-clinic/")
+        assert response.status_code == 302 and response.url == event.get_absolute_url()
+        assert client.get("/events/secret-draft/").status_code == 404
+        assert client.get("/events/no-such-thing/").status_code == 404
+
     def test_a_forged_id_is_404(self, client):
         assert client.get("/events/987654/").status_code == 404
         assert client.get("/events/987654/event.ics").status_code == 404
