@@ -6,7 +6,6 @@ nothing: an event that exists (by its slug) is left as it is.
 
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.utils import timezone
 
 from events.models import Attendance, Event, Registration, RegistrationQuestion, Series, Session
@@ -227,7 +226,8 @@ def seed(stdout=None):
         slug="open-forums",
         defaults={"name": "Open forums", "description": "Safe spaces chaired by the Chair."},
     )
-    join = settings.SITE_URL.replace("http://", "https://") + "/demo-meeting-room/"
+    # An invented meeting room on a reserved domain: demo join links lead nowhere real.
+    join = "https://meet.example.org/lt-inclusion-sig/demo-room"
     created_count = 0
 
     for slug, title, kind, days, hour, fmt, audience, capacity, summary in EVENTS:
