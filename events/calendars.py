@@ -36,6 +36,8 @@ def add_event(calendar, event, *, join_links=False, tentative=False, alarm=True)
         item = CalendarEvent()
         item.add("uid", f"event-{event.pk}-session-{session.pk}@{_domain()}")
         item.add("dtstamp", event.updated_at or timezone.now())
+        # Calendar apps apply a changed time or a cancellation only when the sequence number grows.
+        item.add("sequence", int((event.updated_at or timezone.now()).timestamp()))
         item.add("dtstart", session.starts_at)
         item.add("dtend", session.ends_at)
         title = event.title

@@ -111,3 +111,12 @@ def test_cancelled_event_shows_as_cancelled_in_calendars(client, member):
     token = CalendarFeedToken.objects.create(user=member)
     items = vevents(parse(client.get(reverse("events:personal-feed", args=[token.token]))))
     assert str(items[0]["status"]) == "CANCELLED"
+
+
+def test_a_change_raises_the_sequence_so_calendars_update(client):
+    event = EventFactory()
+    url = reverse("events:event-ics", args=[event.pk])
+    before = vevents(parse(client.get(url)))[0]["sequence"]
+    Event.objects.filter(pk=event.pk).update(updated_at=event.updated_at + timedelta(minutes=5))
+    after = vevents(parse(client.get(url)))[0]["sequence"]
+    assert after > before
