@@ -14,9 +14,9 @@ BEAT_SCHEDULE = {
         "task": "sigportal.tasks.record_worker_heartbeat",
         "schedule": crontab(minute="*/5"),
     },
-    # Every five minutes: reminders before event sessions (EVENT_REMINDER_OFFSETS, 24 hours and 1 hour by default).
-    # Five minutes keeps the "1 hour before" reminder within a few minutes of its time; each reminder has a receipt
-    # row, so a run that overlaps the previous one, or is retried, sends nothing twice.
+    # Every five minutes: reminders before event sessions (EVENT_REMINDER_OFFSETS: 24 hours and 1 hour by
+    # default). Five minutes keeps the "1 hour before" reminder within minutes of its time; each reminder has a
+    # receipt row, so a run that overlaps the previous one, or is retried, sends nothing twice.
     "event-reminders": {
         "task": "events.tasks.send_due_reminders",
         "schedule": crontab(minute="*/5"),
