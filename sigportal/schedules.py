@@ -38,4 +38,11 @@ BEAT_SCHEDULE = {
         "task": "members.tasks_committee.send_election_reminders",
         "schedule": crontab(minute=15),
     },
+    # Every five minutes: reminders before event sessions (EVENT_REMINDER_OFFSETS: 24 hours and 1 hour by
+    # default). Five minutes keeps the "1 hour before" reminder within minutes of its time; each reminder has a
+    # receipt row, so a run that overlaps the previous one, or is retried, sends nothing twice.
+    "event-reminders": {
+        "task": "events.tasks.send_due_reminders",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -384,6 +384,8 @@ LOGGING = {
 # docstring for the contract. events and forums append theirs ("events.digest.section", "forums.digest.section").
 DIGEST_SECTIONS = [
     "members.mailing.sections.announcements",
+    "events.digest.section",
+    "events.digest.my_registrations",
 ]
 # Messages per batch; each batch is claimed in one transaction and sent over one mail connection.
 DIGEST_BATCH_SIZE = _env_or_fail(env.int, "DIGEST_BATCH_SIZE", default=100)
@@ -406,4 +408,21 @@ MAILING_BOUNCE_WEBHOOK_SECRET = env.str("MAILING_BOUNCE_WEBHOOK_SECRET", default
 MAILING_LIST_ID = env.str("MAILING_LIST_ID", default="")
 
 # Personal data providers (the members issue owns the mechanism; each module has export(user) and erase(user)).
-PERSONAL_DATA_PROVIDERS = [*globals().get("PERSONAL_DATA_PROVIDERS", []), "members.personal_data_mailing", "members.personal_data_committee"]
+
+# --- Events ---
+
+from datetime import timedelta  # noqa: E402
+
+# How long before each session confirmed registrants get a reminder email (events.notify.reminders_send_due,
+# run every five minutes by sigportal/schedules.py); the nearest one also sets the alarm in .ics files.
+# EVENT_REMINDER_OFFSETS_MINUTES: comma-separated minutes, default "1440,60" (24 hours and 1 hour before).
+EVENT_REMINDER_OFFSETS = [
+    timedelta(minutes=int(m)) for m in _env_or_fail(env.list, "EVENT_REMINDER_OFFSETS_MINUTES", default=["1440", "60"])
+]
+
+# Each app's export(user)/erase(user) of a member's personal data (the members app runs them all).
+PERSONAL_DATA_PROVIDERS = [
+    "members.personal_data_mailing",
+    "members.personal_data_committee",
+    "events.personal_data",
+]

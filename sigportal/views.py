@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from events.selectors import upcoming_for_home
 from members.principles import current_principles
 from sigportal.models import WorkerHeartbeat
 
@@ -11,7 +12,7 @@ def home(request):
     """The front page: upcoming events, latest forum topics, and a call to join."""
     context = {
         # Filled by the events and forums apps' selectors as they land.
-        "upcoming_events": [],
+        "upcoming_events": upcoming_for_home(request.user, limit=3),
         "latest_topics": [],
     }
     return render(request, "sigportal/home.html", context)

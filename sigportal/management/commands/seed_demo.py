@@ -9,6 +9,7 @@ DEMO_SEEDERS = [
     "members.demo.seed",
     "members.demo_mailing.seed",
     "members.demo_committee.seed",
+    "events.demo.seed",
 ]
 
 

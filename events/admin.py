@@ -1,0 +1,475 @@
+"""The officers' tools for events: sessions inline, registrations and waiting list, and their actions."""
+
+import csv
+import uuid
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from events import errors, services, tasks
+from events.models import (
+    Attendance,
+    CalendarFeedToken,
+    EmailReceipt,
+    Event,
+    Registration,
+    RegistrationAnswer,
+    RegistrationQuestion,
+    Series,
+    Session,
+    sessions_overlap,
+)
+from events.selectors import with_waiting_position
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "event_count"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_events=Count("events"))
+
+    @admin.display(description="events", ordering="n_events")
+    def event_count(self, obj):
+        return obj.n_events
+
+
+def _spreadsheet_safe(values):
+    """Members write names and answers: a leading =, +, - or @ would run as a formula in a spreadsheet."""
+    return ["'" + v if isinstance(v, str) and v[:1] in {"=", "+", "-", "@"} else v for v in values]
+
+
+class SessionFormSet(BaseInlineFormSet):
+    """At least one session; none ending before it starts; no two overlapping."""
+
+    def clean(self):
+        super().clean()
+        sessions = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            starts, ends = form.cleaned_data.get("starts_at"), form.cleaned_data.get("ends_at")
+            if starts is None or ends is None:
+                continue
+            if ends <= starts:
+                raise ValidationError("A session must end after it starts: check the session times.")
+            sessions.append(Session(starts_at=starts, ends_at=ends, title=form.cleaned_data.get("title", "")))
+        if not sessions:
+            raise ValidationError("An event needs at least one session with a start and an end.")
+        pair = sessions_overlap(sessions)
+        if pair:
+            first, second = (timezone.localtime(s.starts_at) for s in pair)
+            raise ValidationError(
+                f"Sessions overlap: the session starting {first:%d %b %Y %H:%M %Z} has not ended when "
+                f"the one starting {second:%d %b %Y %H:%M %Z} begins."
+            )
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    formset = SessionFormSet
+    extra = 1
+    fields = ["title", "starts_at", "ends_at", "join_url"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = RegistrationQuestion
+    extra = 0
+    fields = ["label", "help_text", "required", "position"]
+
+
+class RegistrationInline(admin.TabularInline):
+    """This event's registrations and waiting list, in queue order (change them under Registrations)."""
+
+    model = Registration
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["user", "status", "queued_at", "promoted_at", "cancelled_at"]
+    readonly_fields = fields
+    ordering = ["status", "queued_at", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class WhenFilter(admin.SimpleListFilter):
+    """Officers mostly work on what is coming up: that is the default."""
+
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming and drafts"), ("past", "Past"), ("all", "All")]
+
+    def choices(self, changelist):
+        value = self.value() or "upcoming"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "upcoming"
+        now = timezone.now()
+        if value == "upcoming":
+            return queryset.filter(Q(last_ends_at__gte=now) | Q(last_ends_at__isnull=True))
+        if value == "past":
+            return queryset.filter(last_ends_at__lt=now)
+        return queryset
+
+
+class EmailRegistrantsForm(forms.Form):
+    subject = forms.CharField(max_length=150)
+    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 10}), help_text="Markdown.")
+    recipients = forms.ChoiceField(
+        choices=[
+            ("confirmed", "Confirmed registrants"),
+            ("waiting", "People on the waiting list"),
+            ("both", "Both"),
+        ]
+    )
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "starts", "status", "audience", "places", "waiting"]
+    list_filter = [WhenFilter, "status", "kind", "series", "audience", "format"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    raw_id_fields = ["host"]
+    filter_horizontal = ["organisations"]
+    readonly_fields = ["cancelled_at", "created_at", "updated_at"]
+    inlines = [SessionInline, QuestionInline, RegistrationInline]
+    actions = ["export_attendees_csv", "email_registrants", "promote_from_waiting_list", "cancel_events"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "series", "status", "summary", "description", "host"]}),
+        ("Where", {"fields": ["format", "venue"]}),
+        (
+            "Registration",
+            {
+                "fields": [
+                    "capacity",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                    "audience",
+                    "organisations",
+                ]
+            },
+        ),
+        ("After the event", {"fields": ["recording_url", "slides_url"]}),
+        ("History", {"fields": ["cancelled_at", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing()
+
+    @admin.display(description="starts", ordering="first_starts_at")
+    def starts(self, obj):
+        return timezone.localtime(obj.first_starts_at).strftime("%d %b %Y %H:%M %Z") if obj.first_starts_at else "-"
+
+    @admin.display(description="places taken")
+    def places(self, obj):
+        return f"{obj.confirmed_count} / {obj.capacity}" if obj.capacity is not None else f"{obj.confirmed_count} / ∞"
+
+    @admin.display(description="waiting list")
+    def waiting(self, obj):
+        return obj.waiting_count
+
+    # Saving: the model is saved as the form says; what follows from the change (promotion, notices) is
+    # done by services after the sessions are saved too.
+    def save_model(self, request, obj, form, change):
+        request._events_before = None
+        if change:
+            before = Event.objects.get(pk=obj.pk)
+            request._events_before = {
+                "times": services.session_times_fingerprint(before),
+                "capacity": before.capacity,
+                "recording_url": before.recording_url,
+                "status": before.status,
+            }
+            if obj.status == Event.Status.CANCELLED and before.status != Event.Status.CANCELLED:
+                # Cancelling goes through the service, which notifies everyone.
+                obj.status = before.status
+                request._events_cancel = True
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        before = getattr(request, "_events_before", None)
+        event = form.instance
+        if getattr(request, "_events_cancel", False):
+            services.event_cancel(event_id=event.pk)
+            self.message_user(request, "The event is cancelled; everyone registered or waiting is being told.")
+            return
+        if not before:
+            return
+        if event.capacity is None or (before["capacity"] is not None and event.capacity > before["capacity"]):
+            promoted = services.waiting_list_promote(event_id=event.pk)
+            if promoted:
+                self.message_user(request, f"{len(promoted)} person(s) promoted from the waiting list and emailed.")
+        if services.event_times_changed(event_id=event.pk, before=before["times"]):
+            self.message_user(request, "The times changed: registrants are being emailed the new times.")
+        if event.recording_url and event.recording_url != before["recording_url"]:
+            services.event_recording_added(event_id=event.pk)
+            self.message_user(request, "Registrants are being told that the recording is available.")
+
+    @admin.action(description="Export attendees as CSV")
+    def export_attendees_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
+        writer = csv.writer(response)
+        registrations = (
+            Registration.objects.filter(event__in=queryset)
+            .select_related("event", "user")
+            .prefetch_related("answers__question", "attendances", "event__sessions")
+            .order_by("event_id", "status", "queued_at", "pk")
+        )
+        writer.writerow(
+            [
+                "event",
+                "name",
+                "email",
+                "status",
+                "registered at",
+                "promoted at",
+                "sessions attended",
+                "answers",
+            ]
+        )
+        for r in registrations:
+            answers = "; ".join(f"{a.question.label}: {a.answer}" for a in r.answers.all() if a.answer)
+            writer.writerow(
+                _spreadsheet_safe(
+                    [
+                        r.event.title,
+                        r.user.name,
+                        r.user.email,
+                        r.get_status_display(),
+                        timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
+                        timezone.localtime(r.promoted_at).isoformat(timespec="minutes") if r.promoted_at else "",
+                        f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
+                        answers,
+                    ]
+                )
+            )
+        return response
+
+    @admin.action(description="Email registrants")
+    def email_registrants(self, request, queryset):
+        if "apply" in request.POST:
+            form = EmailRegistrantsForm(request.POST)
+            if form.is_valid():
+                choice = form.cleaned_data["recipients"]
+                statuses = {
+                    "confirmed": ["confirmed"],
+                    "waiting": ["waiting"],
+                    "both": ["confirmed", "waiting"],
+                }[choice]
+                key = f"message-{uuid.uuid4().hex}"
+                for event in queryset:
+                    tasks.send_registrants_message.delay_on_commit(
+                        event.pk, form.cleaned_data["subject"], form.cleaned_data["body"], statuses, key
+                    )
+                self.message_user(
+                    request, f"Your message is being sent to the registrants of {queryset.count()} event(s)."
+                )
+                return None
+        else:
+            form = EmailRegistrantsForm()
+        return TemplateResponse(
+            request,
+            "events/admin/email_registrants.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Email registrants",
+                "form": form,
+                "events": queryset,
+                "action": "email_registrants",
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Promote from the waiting list into free places")
+    def promote_from_waiting_list(self, request, queryset):
+        total = 0
+        for event in queryset:
+            total += len(services.waiting_list_promote(event_id=event.pk))
+        self.message_user(request, f"{total} person(s) promoted from the waiting list and emailed.")
+
+    @admin.action(description="Cancel the event and notify everyone")
+    def cancel_events(self, request, queryset):
+        if "apply" in request.POST:
+            for event in queryset:
+                services.event_cancel(event_id=event.pk)
+            self.message_user(
+                request,
+                "Cancelled. Everyone registered or on the waiting list is being emailed.",
+                messages.WARNING,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "events/admin/cancel_events.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Cancel events",
+                "events": queryset,
+                "action": "cancel_events",
+                "opts": self.model._meta,
+            },
+        )
+
+
+class AnswerInline(admin.TabularInline):
+    model = RegistrationAnswer
+    extra = 0
+    fields = ["question", "answer"]
+    readonly_fields = ["question"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["session", "marked_at", "marked_by"]
+    readonly_fields = ["marked_at", "marked_by"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "session":
+            registration_id = request.resolver_match.kwargs.get("object_id")
+            event_id = Registration.objects.filter(pk=registration_id).values("event_id")[:1]
+            kwargs["queryset"] = Session.objects.filter(event_id__in=event_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MarkAttendanceForm(forms.Form):
+    sessions = forms.ModelMultipleChoiceField(
+        queryset=Session.objects.none(), widget=forms.CheckboxSelectMultiple, label="Sessions they attended"
+    )
+
+    def __init__(self, *args, event_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].queryset = Session.objects.filter(event_id__in=event_ids).select_related("event")
+        self.fields["sessions"].label_from_instance = lambda s: f"{s.event.title}: {s}"
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "event",
+        "status",
+        "position",
+        "queued_at",
+        "promoted_at",
+        "confirmed_all_sessions",
+    ]
+    list_filter = ["status", "event"]
+    search_fields = ["user__email", "user__name", "event__title"]
+    list_select_related = ["user", "event"]
+    raw_id_fields = ["user", "event"]
+    readonly_fields = [
+        "event",
+        "user",
+        "status",
+        "queued_at",
+        "promoted_at",
+        "cancelled_at",
+        "confirmed_all_sessions",
+    ]
+    inlines = [AnswerInline, AttendanceInline]
+    actions = ["mark_attendance", "cancel_registrations"]
+
+    def get_queryset(self, request):
+        return with_waiting_position(super().get_queryset(request))
+
+    @admin.display(description="waiting list position")
+    def position(self, obj):
+        return obj.waiting_ahead + 1 if obj.is_waiting else "-"
+
+    def has_add_permission(self, request):
+        # Registrations are made by members (or the service); adding one here would skip the capacity check.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would free a place without promoting anyone: officers cancel instead.
+        return False
+
+    @admin.action(description="Mark attendance for sessions")
+    def mark_attendance(self, request, queryset):
+        event_ids = set(queryset.values_list("event_id", flat=True))
+        if "apply" in request.POST:
+            form = MarkAttendanceForm(request.POST, event_ids=event_ids)
+            if form.is_valid():
+                created = services.attendance_mark(
+                    registration_ids=list(queryset.values_list("pk", flat=True)),
+                    session_ids=[s.pk for s in form.cleaned_data["sessions"]],
+                    marked_by=request.user,
+                )
+                self.message_user(request, f"{created} attendance mark(s) recorded (confirmed registrants only).")
+                return None
+        else:
+            form = MarkAttendanceForm(event_ids=event_ids)
+        return TemplateResponse(
+            request,
+            "events/admin/mark_attendance.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Mark attendance",
+                "form": form,
+                "registrations": queryset.select_related("user", "event"),
+                "action": "mark_attendance",
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description="Cancel selected registrations (frees places for the waiting list)")
+    def cancel_registrations(self, request, queryset):
+        done = 0
+        for registration in queryset.active():
+            try:
+                services.registration_cancel_by_officer(registration_id=registration.pk)
+                done += 1
+            except errors.EventError as exc:
+                self.message_user(request, f"{registration}: {exc.message}", messages.ERROR)
+        self.message_user(request, f"{done} registration(s) cancelled; free places went to the waiting list.")
+
+
+@admin.register(EmailReceipt)
+class EmailReceiptAdmin(admin.ModelAdmin):
+    list_display = ["kind", "user", "event", "session", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__email", "event__title", "key"]
+    list_select_related = ["user", "event", "session"]
+    readonly_fields = ["user", "event", "session", "kind", "key", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CalendarFeedToken)
+class CalendarFeedTokenAdmin(admin.ModelAdmin):
+    list_display = ["user", "created_at"]
+    search_fields = ["user__email"]
+    fields = ["user", "created_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

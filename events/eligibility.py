@@ -1,0 +1,72 @@
+"""Who may register for an event, and when. The event page shows the reason; the service enforces it."""
+
+from django.utils import timezone
+
+from events import errors
+from events.models import Event
+from members.membership import is_current_association_member, organisation_of
+from members.principles import has_accepted_current_principles
+
+
+def audience_allows(event, user):
+    """Does the event's audience include this person (ignoring dates and places)?"""
+    if not user.is_authenticated:
+        return False
+    if event.audience in {Event.Audience.EVERYONE, Event.Audience.MEMBERS}:
+        return True
+    if event.audience == Event.Audience.ASSOCIATION_MEMBERS:
+        return is_current_association_member(user)
+    if event.audience == Event.Audience.ORGANISATIONS:
+        organisation = organisation_of(user)
+        return organisation is not None and event.organisations.filter(pk=organisation.pk).exists()
+    return False
+
+
+def audience_description(event):
+    if event.audience == Event.Audience.EVERYONE:
+        return "Open to everyone with an account."
+    if event.audience == Event.Audience.MEMBERS:
+        return "Open to members of the group who are logged in."
+    if event.audience == Event.Audience.ASSOCIATION_MEMBERS:
+        return "Open to current members of the association."
+    names = ", ".join(o.name for o in event.organisations.all())
+    return f"Open to staff of {names}." if names else "Open to staff of named organisations."
+
+
+def check_can_register(event, user, now=None):
+    """Raise the domain error that stops this person registering now; return None when they may."""
+    now = now or timezone.now()
+    if event.status == Event.Status.CANCELLED:
+        raise errors.EventCancelled()
+    if event.status != Event.Status.PUBLISHED:
+        raise errors.NotEligible("This event is not open for registration.")
+    if event.has_started(now):
+        raise (
+            errors.EventPast()
+            if event.has_ended(now)
+            else errors.RegistrationClosed("This event has already started: registration has closed.")
+        )
+    if not user.is_authenticated:
+        raise errors.LoginRequired()
+    if not audience_allows(event, user):
+        raise errors.NotEligible(f"This event is not open to you. {audience_description(event)}")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        opens = timezone.localtime(event.registration_opens_at)
+        raise errors.RegistrationNotOpen(
+            f"Registration opens at {opens:%H:%M %Z} on {opens:%A} {opens.day} {opens:%B %Y}."
+        )
+    closes = event.effective_closes_at()
+    if closes and now >= closes:
+        raise errors.RegistrationClosed()
+    if not has_accepted_current_principles(user):
+        raise errors.PrinciplesNotAccepted()
+    return None
+
+
+def registration_problem(event, user, now=None):
+    """The reason this person cannot register now, or None (for the event page)."""
+    try:
+        check_can_register(event, user, now=now)
+    except errors.EventError as exc:
+        return exc
+    return None

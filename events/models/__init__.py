@@ -1,0 +1,16 @@
+from .events import Event, Series, Session, sessions_overlap
+from .notifications import CalendarFeedToken, EmailReceipt
+from .registrations import Attendance, Registration, RegistrationAnswer, RegistrationQuestion
+
+__all__ = [
+    "Attendance",
+    "CalendarFeedToken",
+    "EmailReceipt",
+    "Event",
+    "Registration",
+    "RegistrationAnswer",
+    "RegistrationQuestion",
+    "Series",
+    "Session",
+    "sessions_overlap",
+]

@@ -1,0 +1,247 @@
+"""
+Everything that writes: registering, cancelling, the waiting list, and officers' changes to events.
+
+Each function runs in one transaction that locks the event row first (`select_for_update`), so places are
+counted and taken by one person at a time: 200 people racing for 10 places give exactly 10 confirmed and 190
+waiting. Promotion from the waiting list happens inside the same locked transaction. Emails are queued with
+`delay_on_commit`, so nobody is told about a change that was rolled back.
+"""
+
+import functools
+import hashlib
+import logging
+
+from django.db import OperationalError, connection, transaction
+from django.utils import timezone
+
+from events import errors, tasks
+from events.eligibility import check_can_register
+from events.models import Attendance, Event, Registration, RegistrationAnswer, Session
+
+logger = logging.getLogger(__name__)
+
+# Row locking of the event during registration. Only the race test's control switches this off, to prove
+# that without the lock the same race oversells.
+LOCK_EVENT_ROW = True
+
+
+# How long a registration waits for the event's lock before giving up with a friendly "busy, try again".
+LOCK_TIMEOUT = "10s"
+
+
+def _locked_event(event_id):
+    """The event, locked for the rest of the transaction (raises Event.DoesNotExist for a forged id)."""
+    queryset = Event.objects.all()
+    if LOCK_EVENT_ROW:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = %s", [LOCK_TIMEOUT])
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.get(pk=event_id)
+
+
+def _busy_on_lock_timeout(service):
+    """A lock wait that times out (PostgreSQL 55P03) becomes a clear 'busy, try again' error."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except OperationalError as exc:
+            if getattr(getattr(exc, "__cause__", None), "pgcode", None) == "55P03":
+                raise errors.Busy() from exc
+            raise
+
+    return wrapper
+
+
+def _confirmed_count(event):
+    return Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED).count()
+
+
+def _promote_waiting(event, *, now):
+    """Fill free places from the head of the waiting list. Call only with the event row locked."""
+    promoted = []
+    if event.status != Event.Status.PUBLISHED:
+        return promoted
+    free = None if event.capacity is None else event.capacity - _confirmed_count(event)
+    queue = Registration.objects.filter(event=event).waiting_in_order()
+    if free is not None:
+        queue = queue[: max(free, 0)]
+    for registration in queue:
+        registration.status = Registration.Status.CONFIRMED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        promoted.append(registration)
+        tasks.send_registration_email.delay_on_commit(registration.pk, "promotion")
+    return promoted
+
+
+@_busy_on_lock_timeout
+@transaction.atomic
+def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=False, now=None):
+    """
+    Register a person for an event: a confirmed place if one is free, otherwise the end of the waiting list.
+
+    `answers` maps RegistrationQuestion ids to text. Raises an EventError (nothing saved) when the person may
+    not register, and Event.DoesNotExist for an id that does not exist.
+    """
+    event = _locked_event(event_id)
+    # The time is read once the lock is held, so the waiting list's order is the order places were asked for
+    # under the lock: nobody who queued earlier can end up behind someone who queued later.
+    now = now or timezone.now()
+    check_can_register(event, user, now=now)
+    if Registration.objects.filter(event=event, user=user).active().exists():
+        raise errors.AlreadyRegistered()
+
+    sessions = list(event.sessions.all())
+    if len(sessions) > 1 and not confirmed_all_sessions:
+        raise errors.SessionsNotConfirmed()
+    answers = answers or {}
+    questions = list(event.questions.all())
+    missing = [q.label for q in questions if q.required and not str(answers.get(q.pk, "")).strip()]
+    if missing:
+        raise errors.AnswersMissing("Please answer: " + "; ".join(missing))
+
+    full = event.capacity is not None and _confirmed_count(event) >= event.capacity
+    registration = Registration(
+        event=event,
+        user=user,
+        status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
+        queued_at=now,
+        confirmed_all_sessions=confirmed_all_sessions or len(sessions) <= 1,
+    )
+    registration.full_clean(validate_constraints=False)
+    registration.save()
+    RegistrationAnswer.objects.bulk_create(
+        RegistrationAnswer(registration=registration, question=q, answer=str(answers.get(q.pk, "")).strip())
+        for q in questions
+    )
+    kind = "waiting" if full else "confirmation"
+    tasks.send_registration_email.delay_on_commit(registration.pk, kind)
+    return registration
+
+
+def _cancel(registration_id, *, user, now, only_waiting):
+    # Find the event first without a lock, then lock it and read the registration again under the lock.
+    # user=None: an officer acting in the admin, on anyone's registration.
+    owned = Registration.objects.all() if user is None else Registration.objects.filter(user=user)
+    event_id = owned.values_list("event_id", flat=True).get(pk=registration_id)
+    event = _locked_event(event_id)
+    registration = owned.select_related("event").get(pk=registration_id)
+    if registration.status == Registration.Status.CANCELLED:
+        raise errors.CannotCancel("This registration is already cancelled.")
+    if only_waiting and registration.status != Registration.Status.WAITING:
+        raise errors.CannotCancel("You are not on the waiting list for this event.")
+    if event.has_started(now):
+        raise errors.CannotCancel("This event has already started, so the registration can no longer be cancelled.")
+    was_confirmed = registration.is_confirmed
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = now
+    registration.save(update_fields=["status", "cancelled_at"])
+    promoted = _promote_waiting(event, now=now) if was_confirmed else []
+    return registration, promoted
+
+
+@_busy_on_lock_timeout
+@transaction.atomic
+def registration_cancel(*, registration_id, user, now=None):
+    """
+    Cancel one of `user`'s registrations (confirmed or waiting) before the event starts. A freed place goes to
+    the first person on the waiting list in the same transaction. Someone else's registration is
+    Registration.DoesNotExist (the view answers 404). Returns (registration, promoted registrations).
+    """
+    return _cancel(registration_id, user=user, now=now or timezone.now(), only_waiting=False)
+
+
+@_busy_on_lock_timeout
+@transaction.atomic
+def registration_cancel_by_officer(*, registration_id, now=None):
+    """An officer cancels someone's registration in the admin; a freed place is promoted in the same way."""
+    return _cancel(registration_id, user=None, now=now or timezone.now(), only_waiting=False)
+
+
+@_busy_on_lock_timeout
+@transaction.atomic
+def waiting_list_leave(*, registration_id, user, now=None):
+    """Leave the waiting list of an event; everyone behind moves up one place."""
+    registration, _ = _cancel(registration_id, user=user, now=now or timezone.now(), only_waiting=True)
+    return registration
+
+
+@_busy_on_lock_timeout
+@transaction.atomic
+def waiting_list_promote(*, event_id, now=None):
+    """Fill any free places from the waiting list, in order (after an officer raises the capacity, say)."""
+    event = _locked_event(event_id)
+    return _promote_waiting(event, now=now or timezone.now())
+
+
+@_busy_on_lock_timeout
+@transaction.atomic
+def event_add_places(*, event_id, places, now=None):
+    """Add places to a limited event and promote as many people from the waiting list as now fit."""
+    if places < 1:
+        raise errors.EventError("Add at least one place.")
+    event = _locked_event(event_id)
+    if event.capacity is None:
+        raise errors.EventError("This event has unlimited places already.")
+    event.capacity += places
+    event.save(update_fields=["capacity", "updated_at"])
+    return event, _promote_waiting(event, now=now or timezone.now())
+
+
+@_busy_on_lock_timeout
+@transaction.atomic
+def event_cancel(*, event_id, now=None):
+    """Cancel an event; everyone registered or waiting is told. Cancelling twice changes nothing."""
+    event = _locked_event(event_id)
+    if event.status == Event.Status.CANCELLED:
+        return event
+    event.status = Event.Status.CANCELLED
+    event.cancelled_at = now or timezone.now()
+    event.save(update_fields=["status", "cancelled_at", "updated_at"])
+    tasks.send_event_notice.delay_on_commit(event.pk, "cancellation", f"event-{event.pk}")
+    return event
+
+
+def session_times_fingerprint(event):
+    """A short text that changes whenever any session's start or end changes (keys the time-change email)."""
+    parts = [
+        f"{s.pk}:{s.starts_at:%Y%m%d%H%M}-{s.ends_at:%Y%m%d%H%M}" for s in event.sessions.order_by("starts_at", "pk")
+    ]
+    return "|".join(parts)
+
+
+def event_times_changed(*, event_id, before):
+    """Officers changed session times: tell everyone registered or waiting (once per change)."""
+    event = Event.objects.get(pk=event_id)
+    after = session_times_fingerprint(event)
+    if after == before or event.status != Event.Status.PUBLISHED:
+        return False
+    key = f"event-{event.pk}-times-{hashlib.sha256(after.encode()).hexdigest()[:16]}"
+    transaction.on_commit(lambda: tasks.send_event_notice.delay(event.pk, "time_change", key))
+    return True
+
+
+def event_recording_added(*, event_id):
+    """Officers added the recording: tell everyone who registered (once per person)."""
+    event = Event.objects.get(pk=event_id)
+    if not event.recording_url:
+        return False
+    transaction.on_commit(lambda: tasks.send_event_notice.delay(event.pk, "recording", f"event-{event.pk}"))
+    return True
+
+
+@transaction.atomic
+def attendance_mark(*, registration_ids, session_ids, marked_by=None):
+    """Mark registrants as attended for sessions of their own event. Returns how many marks were new."""
+    registrations = Registration.objects.filter(pk__in=registration_ids, status=Registration.Status.CONFIRMED)
+    created = 0
+    for registration in registrations:
+        for session in Session.objects.filter(pk__in=session_ids, event_id=registration.event_id):
+            _, is_new = Attendance.objects.get_or_create(
+                registration=registration, session=session, defaults={"marked_by": marked_by}
+            )
+            created += is_new
+    return created

@@ -1,0 +1,39 @@
+"""The events pages with the demo data, as the demo member sees them: accessible; the programme is full."""
+
+from django.core.management import call_command
+
+from members.demo import DEMO_PASSWORD
+from tests.e2e.conftest import login
+from tests.events.conftest import _eager_celery  # noqa: F401 - tasks inline even when REDIS_URL is set
+
+
+def test_demo_events_pages_are_accessible(page, axe, db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    page.goto("/")
+    page.get_by_role("heading", name="Upcoming events").wait_for()
+    axe(page, "home-with-events")
+
+    page.goto("/events/")
+    page.get_by_role("heading", name="Past events and recordings").wait_for()
+    recording = page.get_by_role("link", name="Watch the recording of Webinar: live captioning that works")
+    assert recording.is_visible()
+    page.get_by_label("Type").select_option(label="Programme")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("link", name="Allyship in practice: a four-part programme").click()
+    page.get_by_text("Full: join the waiting list").wait_for()
+    page.get_by_role("link", name="Log in to register").wait_for()
+    axe(page, "programme-visitor")
+
+    login(page, "member@demo.sigportal.test", DEMO_PASSWORD)
+    page.get_by_role("button", name="Robin Ashdown").wait_for()
+    page.goto("/events/mine/")
+    page.get_by_role("heading", name="CPD record").wait_for()
+    axe(page, "my-events-demo")
+    page.get_by_role("link", name="Certificate of attendance (printable)").click()
+    page.get_by_role("heading", name="Certificate of attendance").wait_for()
+    axe(page, "cpd-certificate")
+
+    page.goto("/events/")
+    page.get_by_role("link", name="Workshop: writing good alt text").click()
+    page.get_by_text("Only a few places left").wait_for()
+    axe(page, "workshop-few-places")

@@ -1,0 +1,61 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events.digest import my_registrations, section
+from events.models import Event
+from events.services import registration_create
+from members.mailing.digest import build_run
+from members.models import Subscriber
+from tests.events.factories import EventFactory
+from tests.members.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(function, subscriber, since):
+    with build_run(until=timezone.now()):
+        return function(subscriber, since)
+
+
+def test_public_section_lists_new_public_events_first_and_never_a_join_link():
+    public = EventFactory(title="Public webinar")
+    EventFactory(title="Members only", audience=Event.Audience.ASSOCIATION_MEMBERS)
+    EventFactory(title="Draft", status=Event.Status.DRAFT)
+    result = _run(section, None, timezone.now() - timedelta(days=7))
+    assert [item.title for item in result.items] == ["New: Public webinar"]
+    assert result.items[0].url == public.get_absolute_url()
+    join_url = public.sessions.get().join_url
+    assert join_url and join_url not in str(result.to_json())
+
+
+def test_public_section_is_none_when_nothing_is_new_or_coming_up():
+    assert _run(section, None, timezone.now()) is None
+
+
+def test_personal_section_shows_the_readers_own_places_and_is_never_public():
+    event = EventFactory(title="Accessible slides workshop")
+    reader = UserFactory()
+    registration_create(event_id=event.pk, user=reader)
+    subscriber = Subscriber.objects.create(email=reader.email, user=reader, status=Subscriber.Status.ACTIVE)
+    stranger = Subscriber.objects.create(email="someone@example.org", status=Subscriber.Status.ACTIVE)
+    since = timezone.now() - timedelta(days=7)
+
+    mine = _run(my_registrations, subscriber, since)
+    assert [item.title for item in mine.items] == ["Accessible slides workshop"]
+    assert _run(my_registrations, stranger, since) is None
+    assert _run(my_registrations, None, since) is None
+
+
+def test_personal_section_costs_one_query_for_all_readers(django_assert_max_num_queries):
+    readers = [UserFactory() for _ in range(5)]
+    event = EventFactory()
+    subscribers = []
+    for reader in readers:
+        registration_create(event_id=event.pk, user=reader)
+        subscribers.append(Subscriber.objects.create(email=reader.email, user=reader, status="active"))
+    since = timezone.now() - timedelta(days=7)
+    with build_run(until=timezone.now()), django_assert_max_num_queries(1):
+        results = [my_registrations(subscriber, since) for subscriber in subscribers]
+    assert all(len(result.items) == 1 for result in results)

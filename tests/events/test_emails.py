@@ -1,0 +1,171 @@
+"""Emails: text and HTML parts, .ics attached, and each sent once per person even when a task runs twice."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from events import notify, services, tasks
+from events.models import EmailReceipt, Registration
+from tests.events.conftest import verified_user
+from tests.events.factories import EventFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def parts(message):
+    html = [content for content, mimetype in message.alternatives if mimetype == "text/html"]
+    ics = [a for a in message.attachments if a[2] == "text/calendar"]
+    return message.body, html[0] if html else None, ics
+
+
+def test_confirmation_has_text_html_and_ics_with_the_join_link(member, django_capture_on_commit_callbacks):
+    event = EventFactory(title="Captions & transcripts")
+    join_url = event.sessions.get().join_url
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_create(event_id=event.pk, user=member)
+    (message,) = mail.outbox
+    text, html, ics = parts(message)
+    assert message.subject.endswith("You are registered: Captions & transcripts")
+    assert join_url in text and join_url in html
+    assert "Captions &amp; transcripts" in html
+    assert len(ics) == 1 and join_url in ics[0][1].replace("\r\n ", "")
+
+
+def test_waiting_list_email_has_the_position_and_no_join_link(member, django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_create(event_id=event.pk, user=member)
+    (message,) = mail.outbox
+    text, html, ics = parts(message)
+    assert "position 1" in text and "position 1" in html
+    assert event.sessions.get().join_url not in text + html
+    assert ics == []
+
+
+def test_a_registration_email_task_run_twice_sends_once(member):
+    registration = RegistrationFactory(user=member)
+    tasks.send_registration_email(registration.pk, "confirmation")
+    tasks.send_registration_email(registration.pk, "confirmation")
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_send_leaves_no_receipt_so_the_retry_sends(member, monkeypatch):
+    registration = RegistrationFactory(user=member)
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
+    with pytest.raises(ConnectionError):
+        notify.registration_email_send(registration_id=registration.pk, kind="confirmation")
+    assert not EmailReceipt.objects.exists()
+    monkeypatch.undo()
+    assert notify.registration_email_send(registration_id=registration.pk, kind="confirmation")
+    assert len(mail.outbox) == 1
+
+
+def test_no_promotion_email_if_they_cancelled_before_it_went(member):
+    registration = RegistrationFactory(user=member, status=Registration.Status.CANCELLED)
+    assert notify.registration_email_send(registration_id=registration.pk, kind="promotion") is False
+    assert mail.outbox == []
+
+
+class TestReminders:
+    def test_24_hours_and_1_hour_before_each_session_once_each_even_if_run_twice(self, settings):
+        settings.EVENT_REMINDER_OFFSETS = [timedelta(hours=24), timedelta(hours=1)]
+        now = timezone.now()
+        event = EventFactory(sessions=2, sessions__starts=now + timedelta(hours=23), capacity=None)
+        people = [verified_user() for _ in range(3)]
+        for person in people:
+            RegistrationFactory(event=event, user=person)
+        RegistrationFactory(event=event, status=Registration.Status.WAITING)
+        RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+
+        assert notify.reminders_send_due(now=now) == 3
+        assert notify.reminders_send_due(now=now) == 0  # the job ran twice: nothing more
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+        first_session = event.sessions.order_by("starts_at").first()
+        assert all(first_session.join_url in m.body for m in mail.outbox)
+        assert all("tomorrow" in m.subject for m in mail.outbox)
+
+        later = now + timedelta(hours=22, minutes=30)  # 30 minutes before: the 1-hour reminder
+        assert notify.reminders_send_due(now=later) == 3
+        assert notify.reminders_send_due(now=later) == 0
+        assert len(mail.outbox) == 6
+        assert all("in 1 hour" in m.subject for m in mail.outbox[3:])
+
+        # A week later the second session gets its own two reminders.
+        assert notify.reminders_send_due(now=now + timedelta(days=7)) == 3
+        assert EmailReceipt.objects.filter(kind="reminder").count() == 9
+
+    def test_the_periodic_task_runs_twice_and_sends_one_email_each(self):
+        event = EventFactory(sessions__starts=timezone.now() + timedelta(minutes=50))
+        RegistrationFactory.create_batch(2, event=event)
+        tasks.send_due_reminders()
+        tasks.send_due_reminders()
+        assert len(mail.outbox) == 2
+
+    def test_late_registration_gets_only_the_nearest_reminder(self):
+        now = timezone.now()
+        event = EventFactory(sessions__starts=now + timedelta(minutes=30))
+        RegistrationFactory(event=event)
+        assert notify.reminders_send_due(now=now) == 1
+        assert "in 1 hour" in mail.outbox[0].subject
+        assert notify.reminders_send_due(now=now) == 0
+
+    def test_no_reminders_for_cancelled_events_or_after_the_start(self):
+        now = timezone.now()
+        cancelled = EventFactory(sessions__starts=now + timedelta(minutes=30), status="cancelled")
+        RegistrationFactory(event=cancelled)
+        started = EventFactory(sessions__starts=now - timedelta(minutes=1))
+        RegistrationFactory(event=started)
+        assert notify.reminders_send_due(now=now) == 0
+
+    def test_the_schedule_runs_the_reminders_task(self):
+        from sigportal.schedules import BEAT_SCHEDULE
+
+        assert any(entry["task"] == "events.tasks.send_due_reminders" for entry in BEAT_SCHEDULE.values())
+
+
+def test_recording_available_goes_to_confirmed_registrants_once(django_capture_on_commit_callbacks):
+    event = EventFactory(sessions__starts=timezone.now() - timedelta(days=2), recording_url="https://v.example.org/1")
+    confirmed = RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_recording_added(event_id=event.pk)
+        services.event_recording_added(event_id=event.pk)
+    (message,) = mail.outbox
+    assert message.to == [confirmed.user.email]
+    text, html, _ = parts(message)
+    assert "https://v.example.org/1" in text and "https://v.example.org/1" in html
+
+
+def test_times_changed_notice_once_per_change(django_capture_on_commit_callbacks):
+    event = EventFactory()
+    RegistrationFactory(event=event)
+    RegistrationFactory(event=event, status=Registration.Status.WAITING)
+    before = services.session_times_fingerprint(event)
+    session = event.sessions.get()
+    session.starts_at += timedelta(hours=2)
+    session.ends_at += timedelta(hours=2)
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.event_times_changed(event_id=event.pk, before=before)
+    assert len(mail.outbox) == 2
+    assert all("New times" in m.subject for m in mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not services.event_times_changed(event_id=event.pk, before=services.session_times_fingerprint(event))
+    assert len(mail.outbox) == 2
+
+
+def test_reminder_times_are_in_the_recipients_zone():
+    starts = timezone.now().replace(month=1, day=20, hour=14, minute=0, second=0, microsecond=0)
+    now = starts - timedelta(minutes=30)
+    event = EventFactory(sessions__starts=starts)
+    person = verified_user(time_zone="Asia/Tokyo")
+    RegistrationFactory(event=event, user=person)
+    notify.reminders_send_due(now=now)
+    assert "23:00 JST" in mail.outbox[0].body
