@@ -13,6 +13,16 @@ class AccountAdapter(DefaultAccountAdapter):
         # There is no username field; allauth's default would try to fill one.
         return None
 
+    def get_login_redirect_url(self, request):
+        """After logging in, a member who has not accepted the current principles (new members, or everyone
+        after officers publish a new version) is asked to, then sent on to where they were going."""
+        from members.principles import accept_url, has_accepted_current_principles
+
+        url = super().get_login_redirect_url(request)
+        if request.user.is_authenticated and not has_accepted_current_principles(request.user):
+            return accept_url(url)
+        return url
+
 
 def _on_site(url):
     from urllib.parse import urlsplit

@@ -1,5 +1,19 @@
 from .organisations import AssociationMembership, Organisation
 from .principles import PrinciplesAcceptance, PrinciplesVersion
+from .profiles import ExpertiseTag, Profile, Region, TaggedExpertise
+from .subgroups import SubGroup, SubGroupMembership
 from .users import User
 
-__all__ = ["AssociationMembership", "Organisation", "PrinciplesAcceptance", "PrinciplesVersion", "User"]
+__all__ = [
+    "AssociationMembership",
+    "ExpertiseTag",
+    "Organisation",
+    "PrinciplesAcceptance",
+    "PrinciplesVersion",
+    "Profile",
+    "Region",
+    "SubGroup",
+    "SubGroupMembership",
+    "TaggedExpertise",
+    "User",
+]
