@@ -1,10 +1,12 @@
 import re
 
 from django import forms
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
 from members.models import Profile
+from members.models.profiles import http_url
 from members.models.users import time_zone_choices
 from members.principles import current_principles, principles_accept
 from members.profiles import PhotoError, photo_prepare
@@ -56,6 +58,23 @@ class SignupExtraForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------------------------
 
 
+class WebAddressField(forms.URLField):
+    """A link on a profile: http(s) only, with one clear message for anything else."""
+
+    default_validators = [http_url]
+    default_error_messages = {"invalid": http_url.message}
+
+    def __init__(self, **kwargs):
+        kwargs["assume_scheme"] = "https"
+        super().__init__(**kwargs)
+
+
+def _profile_formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        kwargs["form_class"] = WebAddressField
+    return model_field.formfield(**kwargs)
+
+
 class ProfileForm(forms.ModelForm):
     """The member's own profile, with their display name and time zone (both kept on the User)."""
 
@@ -68,7 +87,7 @@ class ProfileForm(forms.ModelForm):
         "Leave empty for the site's zone (UK time).",
     )
     photo = forms.ImageField(
-        label="Photo", required=False,
+        label="Upload a photo", required=False,
         help_text="Optional. A JPEG, PNG, GIF or WebP image up to 3 MB; we resize it to 400 pixels.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
@@ -87,6 +106,7 @@ class ProfileForm(forms.ModelForm):
             "show_in_directory", "share_organisation", "share_region", "share_bio", "share_links", "share_photo",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+        formfield_callback = _profile_formfield
 
     field_order = ["name", "pronouns", "job_title", "organisation", "region", "time_zone", "bio", "expertise"]
 
@@ -108,7 +128,6 @@ class ProfileForm(forms.ModelForm):
             }
         )
         for name in ("website", "linkedin", "mastodon", "bluesky"):
-            self.fields[name].assume_scheme = "https"
             self.fields[name].widget.attrs["placeholder"] = "https://"
         self.fields["mastodon"].help_text = "Your profile's address, e.g. https://mastodon.social/@you"
         self.fields["bluesky"].help_text = "Your profile's address, e.g. https://bsky.app/profile/you.bsky.social"

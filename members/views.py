@@ -97,7 +97,8 @@ def membership(request):
                 messages.success(request, "Thank you: an officer will check your membership number.")
                 return redirect("members:membership")
         elif request.POST.get("claim") == "organisation":
-            organisation = Organisation.objects.filter(pk=request.POST.get("organisation") or None).first()
+            organisation_id = request.POST.get("organisation", "")
+            organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id.isdigit() else None
             if organisation is None:
                 return HttpResponse("Choose an organisation.", status=400)
             try:
