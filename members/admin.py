@@ -51,7 +51,8 @@ class MembershipStatusFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "none":
             return queryset.filter(
-                Q(association_membership__isnull=True) | Q(association_membership__kind=AssociationMembership.Kind.NONE)
+                Q(association_membership__isnull=True)
+                | Q(association_membership__kind=AssociationMembership.Kind.NONE)
             )
         if value in AssociationMembership.Status.values:
             return queryset.filter(association_membership__status=value).exclude(
@@ -66,9 +67,17 @@ class ProfileInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ["organisation"]
     fields = [
-        "pronouns", "job_title", "organisation", "region", "bio", "expertise",
-        ("website", "linkedin"), ("mastodon", "bluesky"), "photo",
-        "show_in_directory", ("share_organisation", "share_region", "share_bio", "share_links", "share_photo"),
+        "pronouns",
+        "job_title",
+        "organisation",
+        "region",
+        "bio",
+        "expertise",
+        ("website", "linkedin"),
+        ("mastodon", "bluesky"),
+        "photo",
+        "show_in_directory",
+        ("share_organisation", "share_region", "share_bio", "share_links", "share_photo"),
     ]
 
 
@@ -82,8 +91,18 @@ class AssociationMembershipInline(admin.StackedInline):
 
 
 CSV_COLUMNS = [
-    "name", "email", "joined", "email verified", "region", "organisation", "job title", "listed in directory",
-    "association membership", "membership status", "membership organisation", "membership expires",
+    "name",
+    "email",
+    "joined",
+    "email verified",
+    "region",
+    "organisation",
+    "job title",
+    "listed in directory",
+    "association membership",
+    "membership status",
+    "membership organisation",
+    "membership expires",
 ]
 
 
@@ -129,27 +148,34 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description="association membership", ordering="association_membership__status")
     def membership_status(self, user):
-        membership = getattr(user, "association_membership", None) if hasattr(user, "association_membership") else None
+        membership = (
+            getattr(user, "association_membership", None) if hasattr(user, "association_membership") else None
+        )
         if membership is None or membership.kind == AssociationMembership.Kind.NONE:
             return "-"
         return f"{membership.get_kind_display()} ({membership.get_status_display()})"
 
-    @admin.action(description="Export the selected members as CSV (tick 'select all' for the whole filtered list)")
+    @admin.action(
+        description="Export the selected members as CSV (tick 'select all' for the whole filtered list)"
+    )
     def export_csv(self, request, queryset):
-        queryset = queryset.select_related("profile__organisation", "association_membership__organisation").annotate(
-            verified_emails=Count("emailaddress", filter=Q(emailaddress__verified=True))
-        )
+        queryset = queryset.select_related(
+            "profile__organisation", "association_membership__organisation"
+        ).annotate(verified_emails=Count("emailaddress", filter=Q(emailaddress__verified=True)))
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="members-{timezone.localdate().isoformat()}.csv"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="members-{timezone.localdate().isoformat()}.csv"'
+        )
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         for user in queryset.order_by("name", "email"):
             profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
-            membership = (
-                user.association_membership if hasattr(user, "association_membership") else None
-            )
+            membership = user.association_membership if hasattr(user, "association_membership") else None
             row = [
-                user.name, user.email, user.date_joined.date().isoformat(), "yes" if user.verified_emails else "no",
+                user.name,
+                user.email,
+                user.date_joined.date().isoformat(),
+                "yes" if user.verified_emails else "no",
                 profile.get_region_display() if profile and profile.region else "",
                 profile.organisation.name if profile and profile.organisation else "",
                 profile.job_title if profile else "",
@@ -173,7 +199,7 @@ class UserAdmin(DjangoUserAdmin):
         ]
 
     def membership_report_view(self, request):
-        """Counts of members by region and by organisation: where the group is concentrated and whom to reach."""
+        """Members counted by region and by organisation: where the group is concentrated, whom to reach."""
         if not self.has_view_permission(request):
             raise PermissionDenied
         from members.reports import membership_by_organisation, membership_by_region
@@ -190,15 +216,24 @@ class UserAdmin(DjangoUserAdmin):
 
 class RejectionForm(forms.Form):
     reason = forms.CharField(
-        label="Reason (the member reads this in the email)", widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        label="Reason (the member reads this in the email)",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=2000,
     )
 
 
 @admin.register(AssociationMembership)
 class AssociationMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "organisation", "membership_number", "status", "expires_on", "verified_by",
-                    "verified_at"]
+    list_display = [
+        "user",
+        "kind",
+        "organisation",
+        "membership_number",
+        "status",
+        "expires_on",
+        "verified_by",
+        "verified_at",
+    ]
     list_filter = ["status", "kind", "organisation"]
     search_fields = ["user__email", "user__name", "membership_number"]
     list_select_related = ["user", "organisation", "verified_by"]
@@ -217,13 +252,19 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
                 self.message_user(request, str(exc), messages.WARNING)
         self.message_user(request, f"Verified {done} membership claim(s); each member was emailed.")
 
-    @admin.action(description="Reject the selected claims with a reason (emails each member)", permissions=["change"])
+    @admin.action(
+        description="Reject the selected claims with a reason (emails each member)", permissions=["change"]
+    )
     def reject_with_reason(self, request, queryset):
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             for membership in queryset.select_related("user"):
-                membership_reject(membership=membership, officer=request.user, reason=form.cleaned_data["reason"])
-            self.message_user(request, f"Rejected {queryset.count()} membership claim(s); each member was emailed.")
+                membership_reject(
+                    membership=membership, officer=request.user, reason=form.cleaned_data["reason"]
+                )
+            self.message_user(
+                request, f"Rejected {queryset.count()} membership claim(s); each member was emailed."
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -295,7 +336,12 @@ class SubGroupAdmin(admin.ModelAdmin):
     inlines = [SubGroupMembershipInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("convenor").annotate(member_count=Count("memberships"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("convenor")
+            .annotate(member_count=Count("memberships"))
+        )
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, group):

@@ -58,7 +58,11 @@ def seed(stdout=None):
     about.sites.add(site)
     PrinciplesVersion.objects.get_or_create(
         number=1,
-        defaults={"body": PRINCIPLES_V1.strip(), "published_at": timezone.now(), "change_summary": "First version."},
+        defaults={
+            "body": PRINCIPLES_V1.strip(),
+            "published_at": timezone.now(),
+            "change_summary": "First version.",
+        },
     )
 
     sync_role_groups()
@@ -81,10 +85,10 @@ def seed(stdout=None):
     return DEMO_ACCOUNTS
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Organisations, 42 members with profiles, association memberships and two sub-groups. Every name is invented.
 # Choices are made by position (no randomness), so a second run finds everything already in place.
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 DEMO_ORGANISATIONS = [
     # name, organisational member?, email domains, trust domains?
@@ -99,34 +103,70 @@ DEMO_ORGANISATIONS = [
 ]
 
 FIRST_NAMES = [
-    "Aled", "Bronwen", "Callum", "Dervla", "Eilidh", "Farida", "Gethin", "Hollis", "Ines", "Jarrah", "Keziah",
-    "Lorcan", "Maelys", "Nnamdi", "Oona", "Perpetua", "Quill", "Rhosyn", "Saoirse", "Tobiah", "Ulla",
+    "Aled",
+    "Bronwen",
+    "Callum",
+    "Dervla",
+    "Eilidh",
+    "Farida",
+    "Gethin",
+    "Hollis",
+    "Ines",
+    "Jarrah",
+    "Keziah",
+    "Lorcan",
+    "Maelys",
+    "Nnamdi",
+    "Oona",
+    "Perpetua",
+    "Quill",
+    "Rhosyn",
+    "Saoirse",
+    "Tobiah",
+    "Ulla",
 ]
 SURNAMES = ["Brackwater", "Cindergate", "Dunmore-Vale", "Elmstead", "Fernhollow", "Gorsebrook", "Hartlepike"]
 PRONOUNS = ["she/her", "he/him", "they/them", ""]
 JOB_TITLES = [
-    "Learning Technologist", "Senior Learning Technologist", "Digital Education Manager", "Educational Developer",
-    "VLE Administrator", "Lecturer in Education", "Accessibility Adviser", "Head of Digital Learning",
+    "Learning Technologist",
+    "Senior Learning Technologist",
+    "Digital Education Manager",
+    "Educational Developer",
+    "VLE Administrator",
+    "Lecturer in Education",
+    "Accessibility Adviser",
+    "Head of Digital Learning",
 ]
 EXPERTISE = [
-    "accessibility", "e-portfolios", "staff development", "learning design", "digital assessment",
-    "VLE administration", "lecture capture", "open educational resources", "learning analytics",
-    "AI in education", "copyright and licensing", "digital wellbeing", "universal design for learning",
-    "video production", "inclusive assessment",
+    "accessibility",
+    "e-portfolios",
+    "staff development",
+    "learning design",
+    "digital assessment",
+    "VLE administration",
+    "lecture capture",
+    "open educational resources",
+    "learning analytics",
+    "AI in education",
+    "copyright and licensing",
+    "digital wellbeing",
+    "universal design for learning",
+    "video production",
+    "inclusive assessment",
 ]
 DEMO_GROUPS = [
     {
         "slug": "recruitment-and-staff-development",
         "name": "Recruitment and staff development",
-        "description": "We share job descriptions, interview questions and induction plans for learning technology "
-        "roles, and run a peer mentoring scheme for people new to the field.\n\nWe meet online in the month "
-        "between the quarterly webinars.",
+        "description": "We share job descriptions, interview questions and induction plans for learning "
+        "technology roles, and run a peer mentoring scheme for people new to the field.\n\n"
+        "We meet online in the month between the quarterly webinars.",
     },
     {
         "slug": "portfolio-support",
         "name": "Portfolio support",
-        "description": "Support for members building a portfolio for professional certification: reading groups, "
-        "feedback on drafts, and a list of mentors who have been through it.",
+        "description": "Support for members building a portfolio for professional certification: reading "
+        "groups, feedback on drafts, and a list of mentors who have been through it.",
     },
 ]
 REGIONS = [value for value, _ in Region.choices]
@@ -155,7 +195,11 @@ def _seed_people():
     for name, is_member, domains, trust in DEMO_ORGANISATIONS:
         organisations[name], _ = Organisation.objects.update_or_create(
             name=name,
-            defaults={"is_association_member": is_member, "email_domains": domains, "trust_email_domains": trust},
+            defaults={
+                "is_association_member": is_member,
+                "email_domains": domains,
+                "trust_email_domains": trust,
+            },
         )
     people = []
     for person in _demo_people():
@@ -166,7 +210,9 @@ def _seed_people():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         profile, _ = Profile.objects.update_or_create(
             user=user,
             defaults={
@@ -188,7 +234,11 @@ def _seed_people():
     for number, group in enumerate(DEMO_GROUPS):
         subgroup, _ = SubGroup.objects.update_or_create(
             slug=group["slug"],
-            defaults={"name": group["name"], "description": group["description"], "convenor": people[number * 5]},
+            defaults={
+                "name": group["name"],
+                "description": group["description"],
+                "convenor": people[number * 5],
+            },
         )
         for user in people[number * 5 : number * 5 + 9]:
             SubGroupMembership.objects.get_or_create(
@@ -197,7 +247,7 @@ def _seed_people():
 
 
 def _seed_membership(user, i, organisation, org_is_member, email):
-    """Some verified individual members, some through their organisation, a few claims waiting for an officer."""
+    """Some verified individual members, some through their organisation, a few claims to check."""
     if org_is_member and not email.endswith("demo.sigportal.test") and i % 2 == 0:
         defaults = {"kind": "organisational", "organisation": organisation, "membership_number": ""}
         defaults["status"] = "verified" if i % 4 == 0 else "unverified"

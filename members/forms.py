@@ -53,9 +53,9 @@ class SignupExtraForm(forms.Form):
             principles_accept(user=user, version=self.principles)
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Profile, association membership, sub-groups, account deletion
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class WebAddressField(forms.URLField):
@@ -79,21 +79,28 @@ class ProfileForm(forms.ModelForm):
     """The member's own profile, with their display name and time zone (both kept on the User)."""
 
     name = forms.CharField(
-        label="Display name", max_length=150, help_text="Your name as other members see it.",
+        label="Display name",
+        max_length=150,
+        help_text="Your name as other members see it.",
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     time_zone = forms.TypedChoiceField(
-        label="Time zone", required=False, choices=(), help_text="Times are shown in this zone. "
-        "Leave empty for the site's zone (UK time).",
+        label="Time zone",
+        required=False,
+        choices=(),
+        help_text="Times are shown in this zone. Leave empty for the site's zone (UK time).",
     )
     photo = forms.ImageField(
-        label="Upload a photo", required=False,
+        label="Upload a photo",
+        required=False,
         help_text="Optional. A JPEG, PNG, GIF or WebP image up to 3 MB; we resize it to 400 pixels.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
     )
 
     expertise = forms.CharField(
-        label="Areas of expertise", required=False, max_length=1000,
+        label="Areas of expertise",
+        required=False,
+        max_length=1000,
         help_text="Separate areas with commas, for example: accessibility, e-portfolios, staff development. "
         "Suggestions appear as you type.",
     )
@@ -101,9 +108,22 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
-            "pronouns", "job_title", "organisation", "region", "bio",
-            "website", "linkedin", "mastodon", "bluesky", "photo",
-            "show_in_directory", "share_organisation", "share_region", "share_bio", "share_links", "share_photo",
+            "pronouns",
+            "job_title",
+            "organisation",
+            "region",
+            "bio",
+            "website",
+            "linkedin",
+            "mastodon",
+            "bluesky",
+            "photo",
+            "show_in_directory",
+            "share_organisation",
+            "share_region",
+            "share_bio",
+            "share_links",
+            "share_photo",
         ]
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
         formfield_callback = _profile_formfield
@@ -130,7 +150,9 @@ class ProfileForm(forms.ModelForm):
         for name in ("website", "linkedin", "mastodon", "bluesky"):
             self.fields[name].widget.attrs["placeholder"] = "https://"
         self.fields["mastodon"].help_text = "Your profile's address, e.g. https://mastodon.social/@you"
-        self.fields["bluesky"].help_text = "Your profile's address, e.g. https://bsky.app/profile/you.bsky.social"
+        self.fields[
+            "bluesky"
+        ].help_text = "Your profile's address, e.g. https://bsky.app/profile/you.bsky.social"
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -150,12 +172,14 @@ class ProfileForm(forms.ModelForm):
         return photo
 
     def clean_expertise(self):
-        """Comma-separated names to a list: spaces inside a name are kept ("staff development" is one area)."""
+        """Comma-separated names to a list; spaces inside a name are kept ("staff development")."""
         cleaned = []
         for tag in self.cleaned_data.get("expertise", "").split(","):
             tag = " ".join(tag.split())
             if len(tag) > 60:
-                raise forms.ValidationError(f"Keep each area under 60 characters: \"{tag[:30]}...\" is too long.")
+                raise forms.ValidationError(
+                    f'Keep each area under 60 characters: "{tag[:30]}..." is too long.'
+                )
             if tag and tag.lower() not in {t.lower() for t in cleaned}:
                 cleaned.append(tag)
         if len(cleaned) > 15:
@@ -165,7 +189,8 @@ class ProfileForm(forms.ModelForm):
 
 class IndividualMembershipForm(forms.Form):
     membership_number = forms.CharField(
-        label="Membership number", max_length=20,
+        label="Membership number",
+        max_length=20,
         help_text="As printed on your membership confirmation: up to 3 capital letters and 4 to 10 digits, "
         "for example M123456.",
     )
@@ -174,26 +199,30 @@ class IndividualMembershipForm(forms.Form):
         number = "".join(self.cleaned_data["membership_number"].split()).upper()
         if not re.fullmatch(r"[A-Z]{0,3}\d{4,10}", number):
             raise forms.ValidationError(
-                "A membership number is up to 3 capital letters followed by 4 to 10 digits, for example M123456."
+                "A membership number is up to 3 capital letters followed by 4 to 10 digits, "
+                "for example M123456."
             )
         return number
 
 
 class SubGroupJoinForm(forms.Form):
     listed = forms.BooleanField(
-        label="Show my name on the group page", required=False,
+        label="Show my name on the group page",
+        required=False,
         help_text="Other logged-in members see who is in the group only if they choose this.",
     )
 
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password", strip=False,
+        label="Your password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="To be sure it is you.",
     )
     confirm = forms.BooleanField(
-        label="I understand that deleting my account cannot be undone", required=True,
+        label="I understand that deleting my account cannot be undone",
+        required=True,
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -35,9 +35,9 @@ def organisation_of(user):
         return None
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Claims and officers' decisions. Views and the admin call these; nothing else writes AssociationMembership.
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 class MembershipError(Exception):
@@ -151,7 +151,9 @@ def _email_decision_on_commit(membership):
 def membership_decision_send(*, membership_id, status):
     """Email the member the officer's decision (text and HTML from one pair of templates)."""
 
-    membership = AssociationMembership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    membership = (
+        AssociationMembership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
     if membership is None or membership.status != status or not membership.user.is_active:
         return False  # decided again since, or the account is gone: the later decision sends its own email
     name = "membership_verified" if status == AssociationMembership.Status.VERIFIED else "membership_rejected"

@@ -1,16 +1,16 @@
 """
 "Your data": everything the portal holds about a member, exported as JSON, and account deletion.
 
-Each app contributes its own part without members importing it: `settings.PERSONAL_DATA_PROVIDERS` lists dotted
-module paths, each module having
+Each app contributes its own part without members importing it: `settings.PERSONAL_DATA_PROVIDERS` lists
+dotted module paths, each module having
 
     export(user) -> dict      JSON-serialisable; becomes the export's section named after the module
     erase(user) -> None       removes or anonymises what the app holds about the member
 
 Deletion anonymises the User row rather than deleting it: other apps' content (forum posts, committee history)
-keeps pointing at a row that now reads "Former member", and foreign keys need no special handling. The row keeps
-nothing personal: no email, no name, no password, no groups, no email addresses. Officers see one admin log entry
-("Account deleted"), never the data.
+keeps pointing at a row that now reads "Former member", and foreign keys need no special handling. The row
+keeps nothing personal: no email, no name, no password, no groups, no email addresses. Officers see one admin
+log entry ("Account deleted"), never the data.
 """
 
 import uuid
@@ -49,7 +49,7 @@ def is_erased(user):
 def erase_account(user):
     """Erase a member's personal data everywhere and leave an anonymous "Former member" row behind.
 
-    One transaction: either every provider erased its part and the account is anonymised, or nothing changed."""
+    One transaction: every provider erases its part and the account is anonymised, or nothing changes."""
     with transaction.atomic():
         user_id = user.pk
         # Other apps first (their rows may still want to read the user), members' own part last.

@@ -82,5 +82,5 @@ def erase(user):
     PrinciplesAcceptance.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     SubGroup.objects.filter(convenor=user).update(convenor=None)
-    # Sessions on other devices end by themselves: erase_account sets an unusable password, and Django drops any
-    # session whose stored password hash no longer matches.
+    # Sessions on other devices end by themselves: erase_account sets an unusable password, and Django drops
+    # any session whose stored password hash no longer matches.

@@ -1,7 +1,7 @@
 """The one place the portal asks about the community principles (forums, events and nominations rely on it).
 
-Participation views (post, register, nominate, join a sub-group) are wrapped in `principles_required`: a member
-who has not accepted the current version is sent to the accept page, and comes back to where they were.
+Participation views (post, register, nominate, join a sub-group) are wrapped in `principles_required`: a
+member who has not accepted the current version is sent to the accept page, and comes back to where they were.
 Members are also asked at their next log-in after officers publish a new version (members.adapter)."""
 
 from functools import wraps
@@ -33,7 +33,10 @@ def has_accepted_current_principles(user):
 def last_accepted_version(user):
     """The newest version this member accepted, or None."""
     acceptance = (
-        PrinciplesAcceptance.objects.filter(user=user).select_related("version").order_by("-version__number").first()
+        PrinciplesAcceptance.objects.filter(user=user)
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
     )
     return acceptance.version if acceptance else None
 

@@ -2,7 +2,8 @@
 Profiles and the directory of expertise: services that write, selectors that read.
 
 Who may see what: a profile is visible to another logged-in member only when its owner listed it in the
-directory; inside it, each `share_*` choice decides what is shown. Email and membership numbers are never shown.
+directory; inside it, each `share_*` choice decides what is shown. Email and membership numbers are never
+shown.
 """
 
 import io
@@ -33,7 +34,7 @@ def profile_get_or_create(*, user):
 
 
 def photo_prepare(*, upload):
-    """Check an uploaded file is a real image of a sensible size; return it as a square-ish JPEG, at most 400px.
+    """Check an upload is a real image of a sensible size; return it as a JPEG at most 400px across.
 
     Re-encoding drops everything but the pixels (EXIF, GPS positions, embedded scripts in odd formats)."""
     if upload.size > PHOTO_MAX_BYTES:
@@ -60,12 +61,14 @@ def photo_prepare(*, upload):
             out = io.BytesIO()
             image.convert("RGB").save(out, format="JPEG", quality=85)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise PhotoError("This file is not an image we can read: upload a JPEG, PNG, GIF or WebP photo.") from exc
+        raise PhotoError(
+            "This file is not an image we can read: upload a JPEG, PNG, GIF or WebP photo."
+        ) from exc
     return ContentFile(out.getvalue(), name="photo.jpg")
 
 
 def profile_update(*, profile, form):
-    """Save a validated profile form (user's display name and time zone included), replacing the photo if sent."""
+    """Save a valid profile form (with the user's display name and time zone), replacing the photo if sent."""
     with transaction.atomic():
         old_photo = profile.photo.name if profile.photo else ""
         user = profile.user
@@ -89,9 +92,11 @@ def profile_update(*, profile, form):
 
 
 def profile_for_viewer(*, user_id, viewer):
-    """The profile `viewer` may look at, or Http404: hidden profiles do not exist for anyone but their owner."""
+    """The profile `viewer` may look at, or Http404: a hidden profile exists for nobody but its owner."""
     profile = (
-        Profile.objects.select_related("user", "organisation").prefetch_related("expertise").filter(user_id=user_id)
+        Profile.objects.select_related("user", "organisation")
+        .prefetch_related("expertise")
+        .filter(user_id=user_id)
     ).first()
     if profile is None:
         raise Http404("No such member.")
@@ -128,10 +133,14 @@ def _profiles_tagged_like(word):
 
 def expertise_in_use():
     """Tags at least one listed member carries: the directory's filter offers these."""
-    return ExpertiseTag.objects.filter(
-        tagged_profiles__content_object__show_in_directory=True,
-        tagged_profiles__content_object__user__is_active=True,
-    ).distinct().order_by("name")
+    return (
+        ExpertiseTag.objects.filter(
+            tagged_profiles__content_object__show_in_directory=True,
+            tagged_profiles__content_object__user__is_active=True,
+        )
+        .distinct()
+        .order_by("name")
+    )
 
 
 def expertise_suggestions(*, prefix, limit=10):
@@ -140,7 +149,9 @@ def expertise_suggestions(*, prefix, limit=10):
     if not prefix:
         return []
     starts = list(
-        ExpertiseTag.objects.filter(name__istartswith=prefix).order_by("name").values_list("name", flat=True)[:limit]
+        ExpertiseTag.objects.filter(name__istartswith=prefix)
+        .order_by("name")
+        .values_list("name", flat=True)[:limit]
     )
     if len(starts) < limit:
         starts += list(

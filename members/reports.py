@@ -10,7 +10,7 @@ _CURRENT = Q(association_membership__status=AssociationMembership.Status.VERIFIE
 
 
 def membership_by_region():
-    """One row per region (and "not given"): active members, verified association members, listed in directory."""
+    """One row per region (and "not given"): members, verified association members, listed in directory."""
     counts = {
         row["profile__region"] or "": row
         for row in User.objects.filter(is_active=True)
@@ -42,12 +42,13 @@ def membership_by_organisation():
             members=Count("profiles", filter=Q(profiles__user__is_active=True), distinct=True),
             association_members=Count(
                 "memberships",
-                filter=Q(memberships__status=AssociationMembership.Status.VERIFIED, memberships__user__is_active=True),
+                filter=Q(
+                    memberships__status=AssociationMembership.Status.VERIFIED,
+                    memberships__user__is_active=True,
+                ),
                 distinct=True,
             ),
         )
         .filter(Q(members__gt=0) | Q(association_members__gt=0))
         .order_by("-members", "name")
     )
-
-

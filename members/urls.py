@@ -1,4 +1,4 @@
-"""Members' pages, included at the site root (their paths span /account/, /members/, /directory/, /groups/)."""
+"""Members' pages, included at the site root (paths under /account/, /members/, /directory/, /groups/)."""
 
 from django.urls import path
 

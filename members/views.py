@@ -1,4 +1,4 @@
-"""Members' pages: profile, association membership, the directory of expertise, sub-groups, principles, your data.
+"""Members' pages: profile, association membership, directory of expertise, sub-groups, principles, your data.
 
 Views stay thin: they check who is asking, call a selector or a service, and render."""
 
@@ -27,7 +27,14 @@ from members.membership import (
     membership_claim_through_organisation,
     organisations_offered_to,
 )
-from members.models import AssociationMembership, ExpertiseTag, Organisation, Region, SubGroup, SubGroupMembership
+from members.models import (
+    AssociationMembership,
+    ExpertiseTag,
+    Organisation,
+    Region,
+    SubGroup,
+    SubGroupMembership,
+)
 from members.personal_data import erase_account, export_personal_data
 from members.principles import (
     changes_since,
@@ -48,9 +55,9 @@ from members.subgroups import subgroup_for_page, subgroup_join, subgroup_leave
 
 DIRECTORY_PAGE_SIZE = 20
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Profile
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -77,9 +84,9 @@ def profile_detail(request, user_id):
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Association membership
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -93,12 +100,16 @@ def membership(request):
         if request.POST.get("claim") == "individual":
             form = IndividualMembershipForm(request.POST)
             if form.is_valid():
-                membership_claim_individual(user=request.user, membership_number=form.cleaned_data["membership_number"])
+                membership_claim_individual(
+                    user=request.user, membership_number=form.cleaned_data["membership_number"]
+                )
                 messages.success(request, "Thank you: an officer will check your membership number.")
                 return redirect("members:membership")
         elif request.POST.get("claim") == "organisation":
             organisation_id = request.POST.get("organisation", "")
-            organisation = Organisation.objects.filter(pk=organisation_id).first() if organisation_id.isdigit() else None
+            organisation = (
+                Organisation.objects.filter(pk=organisation_id).first() if organisation_id.isdigit() else None
+            )
             if organisation is None:
                 return HttpResponse("Choose an organisation.", status=400)
             try:
@@ -109,7 +120,9 @@ def membership(request):
                 if claimed.status == AssociationMembership.Status.VERIFIED:
                     messages.success(request, f"You are now recorded as a member through {organisation}.")
                 else:
-                    messages.success(request, f"Thank you: an officer will confirm your membership through {organisation}.")
+                    messages.success(
+                        request, f"Thank you: an officer will confirm your membership through {organisation}."
+                    )
                 return redirect("members:membership")
         else:
             return HttpResponse("Unknown claim.", status=400)
@@ -120,9 +133,9 @@ def membership(request):
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Directory of expertise
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -161,9 +174,9 @@ def expertise_suggest(request):
     return JsonResponse({"suggestions": expertise_suggestions(prefix=request.GET.get("q", "")[:60])})
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Sub-groups
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def group_list(request):
@@ -181,7 +194,11 @@ def group_detail(request, slug):
     return render(
         request,
         "members/group_detail.html",
-        {"group": group, "own": own, "form": SubGroupJoinForm(initial={"listed": own.listed if own else False})},
+        {
+            "group": group,
+            "own": own,
+            "form": SubGroupJoinForm(initial={"listed": own.listed if own else False}),
+        },
     )
 
 
@@ -205,9 +222,9 @@ def group_leave(request, slug):
     return redirect(group)
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Community principles
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 def _safe_next(request, fallback="home"):
@@ -244,9 +261,9 @@ def principles_accept_view(request):
     )
 
 
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Your data
-# ---------------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 
 
 @login_required
@@ -259,9 +276,12 @@ def your_data(request):
 def data_export(request):
     data = export_personal_data(request.user)
     response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"
+        json.dumps(data, indent=2, ensure_ascii=False, default=str),
+        content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate().isoformat()}.json"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="my-data-{timezone.localdate().isoformat()}.json"'
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -275,5 +295,7 @@ def account_delete(request):
     user = request.user
     logout(request)
     erase_account(user)
-    messages.success(request, "Your account is deleted and your personal data erased. Thank you for taking part.")
+    messages.success(
+        request, "Your account is deleted and your personal data erased. Thank you for taking part."
+    )
     return redirect("home")

@@ -336,8 +336,8 @@ LOGGING = {
 # ---------------------------------------------------------------------------------------------------------------------
 
 # Modules that export and erase a member's personal data, each with `export(user) -> dict` and `erase(user)`.
-# members.personal_data (the "Your data" page and account deletion) calls them all; members never imports the other
-# apps. Events, forums and the mailing list append their own module (e.g. "events.personal_data").
+# members.personal_data (the "Your data" page and account deletion) calls them all; members never imports the
+# other apps. Events, forums and the mailing list append their own module (e.g. "events.personal_data").
 PERSONAL_DATA_PROVIDERS = [
     "members.personal_data_members",
 ]

@@ -20,7 +20,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    # Members' pages: /account/profile/, /account/data/, /members/<id>/, /directory/, /groups/, /principles/accept/
+    # Members' pages: /account/..., /members/<id>/, /directory/, /groups/, /principles/accept/
     path("", include("members.urls")),
 ]
 

@@ -6,12 +6,14 @@ from django.db import models
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-# Links members add to their profile open in other people's browsers: only web addresses, never javascript: or data:.
-http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
+# Links on a profile open in other members' browsers: web addresses only, never javascript: or data:.
+http_url = URLValidator(
+    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
+)
 
 
 class Region(models.TextChoices):
-    """Where a member is based: the committee uses it to see where the group is concentrated and whom to reach."""
+    """Where a member is based: the committee sees where the group is concentrated and whom to reach."""
 
     NORTH_EAST = "england-north-east", "North East England"
     NORTH_WEST = "england-north-west", "North West England"
@@ -30,7 +32,7 @@ class Region(models.TextChoices):
 
 
 class ExpertiseTag(TagBase):
-    """An area of expertise, shared across members (one tag, many people): the directory is searched by these."""
+    """An area of expertise, shared across members (one tag, many people); the directory searches these."""
 
     class Meta:
         verbose_name = "area of expertise"
@@ -78,16 +80,26 @@ class Profile(models.Model):
     pronouns = models.CharField(max_length=40, blank=True, help_text="For example she/her, they/them.")
     job_title = models.CharField(max_length=150, blank=True)
     organisation = models.ForeignKey(
-        "members.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles",
+        "members.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="profiles",
         help_text="Your employer or institution.",
     )
-    region = models.CharField(max_length=40, choices=Region.choices, blank=True, help_text="Where you are based.")
+    region = models.CharField(
+        max_length=40, choices=Region.choices, blank=True, help_text="Where you are based."
+    )
     bio = models.TextField(
-        "short bio", max_length=BIO_MAX_LENGTH, blank=True,
+        "short bio",
+        max_length=BIO_MAX_LENGTH,
+        blank=True,
         help_text=f"A few lines about your work, up to {BIO_MAX_LENGTH} characters. Markdown is allowed.",
     )
     expertise = TaggableManager(
-        "areas of expertise", through=TaggedExpertise, blank=True,
+        "areas of expertise",
+        through=TaggedExpertise,
+        blank=True,
         help_text="Separate areas with commas, for example: accessibility, e-portfolios, staff development.",
     )
     website = models.URLField("website", blank=True, validators=[http_url])
@@ -97,7 +109,8 @@ class Profile(models.Model):
     photo = models.ImageField(upload_to=photo_path, blank=True)
 
     show_in_directory = models.BooleanField(
-        "list me in the directory of expertise", default=False,
+        "list me in the directory of expertise",
+        default=False,
         help_text="Other logged-in members can find you and see your profile page. Off until you turn it on.",
     )
     share_organisation = models.BooleanField("show my organisation", default=True)
@@ -119,8 +132,12 @@ class Profile(models.Model):
     @property
     def links(self):
         """The member's links as (label, url) pairs, in a fixed order, empty ones left out."""
-        pairs = [("Website", self.website), ("LinkedIn", self.linkedin), ("Mastodon", self.mastodon),
-                 ("Bluesky", self.bluesky)]
+        pairs = [
+            ("Website", self.website),
+            ("LinkedIn", self.linkedin),
+            ("Mastodon", self.mastodon),
+            ("Bluesky", self.bluesky),
+        ]
         return [(label, url) for label, url in pairs if url]
 
     # What another member may see: the template asks these, never the raw fields.

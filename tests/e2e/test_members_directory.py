@@ -63,8 +63,12 @@ def test_member_edits_profile_opts_in_and_finds_themselves_by_expertise(page, ax
 
 def test_member_joins_a_sub_group(page, axe, db):
     me = _member("Wren Castellane", "wren@example.org")
-    SubGroup.objects.create(name="Portfolio support", slug="portfolio-support",
-                            description="Feedback on portfolio drafts.", convenor=UserFactory(name="Cassia Dunmore"))
+    SubGroup.objects.create(
+        name="Portfolio support",
+        slug="portfolio-support",
+        description="Feedback on portfolio drafts.",
+        convenor=UserFactory(name="Cassia Dunmore"),
+    )
     login(page, me.email, PASSWORD)
     page.get_by_role("button", name="Wren Castellane").click()
     page.get_by_role("link", name="Sub-groups").click()

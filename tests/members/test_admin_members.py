@@ -19,8 +19,10 @@ def people(db):
     thorn = Organisation.objects.create(name="Thornmere College")
     a = ProfileFactory(user=UserFactory(name="Aled Brackwater"), region="wales", organisation=kestrel).user
     b = ProfileFactory(user=UserFactory(name="Bronwen Elmstead"), region="wales", organisation=thorn).user
-    c = ProfileFactory(user=UserFactory(name="=HYPERLINK(\"http://evil\")"), region="scotland").user
-    AssociationMembership.objects.create(user=a, kind="organisational", organisation=kestrel, status="verified")
+    c = ProfileFactory(user=UserFactory(name='=HYPERLINK("http://evil")'), region="scotland").user
+    AssociationMembership.objects.create(
+        user=a, kind="organisational", organisation=kestrel, status="verified"
+    )
     AssociationMembership.objects.create(user=b, kind="individual", membership_number="M123456")
     return {"a": a, "b": b, "c": c, "kestrel": kestrel, "thorn": thorn}
 
@@ -33,9 +35,14 @@ def test_officer_filters_members(officer_client, people):
     assert _names(officer_client.get(USERS + "?membership=verified")) == ["Aled Brackwater"]
     assert _names(officer_client.get(USERS + "?membership=unverified")) == ["Bronwen Elmstead"]
     assert "Aled Brackwater" not in _names(officer_client.get(USERS + "?membership=none"))
-    assert _names(officer_client.get(USERS + "?profile__region__exact=wales")) == ["Aled Brackwater", "Bronwen Elmstead"]
+    assert _names(officer_client.get(USERS + "?profile__region__exact=wales")) == [
+        "Aled Brackwater",
+        "Bronwen Elmstead",
+    ]
     org = people["thorn"].pk
-    assert _names(officer_client.get(USERS + f"?profile__organisation__id__exact={org}")) == ["Bronwen Elmstead"]
+    assert _names(officer_client.get(USERS + f"?profile__organisation__id__exact={org}")) == [
+        "Bronwen Elmstead"
+    ]
     assert "Aled Brackwater" in _names(officer_client.get(USERS + "?date_joined__gte=2000-01-01"))
     assert _names(officer_client.get(USERS + "?q=Bronwen")) == ["Bronwen Elmstead"]
     assert _names(officer_client.get(USERS + "?q=Thornmere")) == ["Bronwen Elmstead"]
@@ -50,8 +57,7 @@ def test_email_verified_filter(officer_client, people, member):
 def test_csv_export_of_the_current_filter(officer_client, people):
     response = officer_client.post(
         USERS + "?profile__region__exact=wales",
-        {"action": "export_csv", "select_across": "1", "index": "0",
-         "_selected_action": [people["a"].pk]},
+        {"action": "export_csv", "select_across": "1", "index": "0", "_selected_action": [people["a"].pk]},
     )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -76,7 +82,10 @@ def test_report_counts_members_by_region_and_organisation(officer_client, people
     assert regions["Scotland"]["members"] == 1
     assert regions["Not given"]["members"] >= 1  # the officer has no profile
     orgs = {o.name: o for o in response.context["organisations"]}
-    assert orgs["Kestrel Bay University"].members == 1 and orgs["Kestrel Bay University"].association_members == 1
+    assert (
+        orgs["Kestrel Bay University"].members == 1
+        and orgs["Kestrel Bay University"].association_members == 1
+    )
     assert orgs["Thornmere College"].members == 1 and orgs["Thornmere College"].association_members == 0
 
 

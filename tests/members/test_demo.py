@@ -29,7 +29,8 @@ def test_demo_has_40_members_across_regions_with_directory_memberships_and_two_g
     assert verified and all(is_current_association_member(u) for u in verified)
     assert AssociationMembership.objects.filter(status="unverified").exists()  # something for officers to do
     assert set(SubGroup.objects.values_list("slug", flat=True)) == {
-        "recruitment-and-staff-development", "portfolio-support"
+        "recruitment-and-staff-development",
+        "portfolio-support",
     }
     assert all(g.convenor for g in SubGroup.objects.all())
 

@@ -53,7 +53,9 @@ def test_search_by_name_expertise_and_organisation(member_client):
 
 def test_hidden_organisation_and_region_cannot_be_found_by_search_or_filter(member_client):
     org = Organisation.objects.create(name="Glen Aird University")
-    _listed("Private Person", organisation=org, share_organisation=False, region="scotland", share_region=False)
+    _listed(
+        "Private Person", organisation=org, share_organisation=False, region="scotland", share_region=False
+    )
     assert _names(member_client.get("/directory/?q=glen")) == []
     assert _names(member_client.get("/directory/?region=scotland")) == []
 
@@ -63,7 +65,10 @@ def test_filter_by_region_and_expertise(member_client):
     _listed("Welsh Video", region="wales", expertise=["video production"])
     _listed("London Portfolio", region="england-london", expertise=["e-portfolios"])
     assert _names(member_client.get("/directory/?region=wales")) == ["Welsh Portfolio", "Welsh Video"]
-    assert _names(member_client.get("/directory/?expertise=e-portfolios")) == ["London Portfolio", "Welsh Portfolio"]
+    assert _names(member_client.get("/directory/?expertise=e-portfolios")) == [
+        "London Portfolio",
+        "Welsh Portfolio",
+    ]
     assert _names(member_client.get("/directory/?region=wales&expertise=e-portfolios")) == ["Welsh Portfolio"]
     # An unknown region is ignored rather than an error.
     assert len(_names(member_client.get("/directory/?region=atlantis"))) == 3

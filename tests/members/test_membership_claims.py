@@ -33,7 +33,9 @@ def test_visitor_is_sent_to_log_in(client):
 
 
 def test_member_claims_individual_membership_with_a_valid_number(member_client, member):
-    response = member_client.post(PAGE, {"claim": "individual", "membership_number": " m 123456 "}, follow=True)
+    response = member_client.post(
+        PAGE, {"claim": "individual", "membership_number": " m 123456 "}, follow=True
+    )
     assert b"an officer will check your membership number" in response.content
     claim = AssociationMembership.objects.get(user=member)
     assert (claim.kind, claim.membership_number, claim.status) == ("individual", "M123456", "unverified")
@@ -104,7 +106,11 @@ def test_malformed_claims_are_bad_requests(member_client):
 
 def test_a_new_claim_resets_an_earlier_decision(member_client, member, officer):
     AssociationMembership.objects.create(
-        user=member, kind="individual", membership_number="M111111", status="rejected", rejection_reason="Expired",
+        user=member,
+        kind="individual",
+        membership_number="M111111",
+        status="rejected",
+        rejection_reason="Expired",
         verified_by=officer,
     )
     member_client.post(PAGE, {"claim": "individual", "membership_number": "M222222"})
@@ -112,7 +118,7 @@ def test_a_new_claim_resets_an_earlier_decision(member_client, member, officer):
     assert (claim.status, claim.rejection_reason, claim.verified_by) == ("unverified", "", None)
 
 
-# --- Officers decide in the admin ---------------------------------------------------------------------------------
+# --- Officers decide in the admin ---------------------------------------------------------------------------
 
 
 CHANGELIST = "/admin/members/associationmembership/"
@@ -121,7 +127,8 @@ CHANGELIST = "/admin/members/associationmembership/"
 def _claims(n=2):
     return [
         AssociationMembership.objects.create(
-            user=UserFactory(name=f"Claimant {i}", email=f"claimant{i}@example.org"), kind="individual",
+            user=UserFactory(name=f"Claimant {i}", email=f"claimant{i}@example.org"),
+            kind="individual",
             membership_number=f"M10000{i}",
         )
         for i in range(n)
@@ -166,16 +173,21 @@ def test_officer_rejects_with_a_reason_through_an_intermediate_page(
     assert b"Reason (the member reads this in the email)" in page.content
     assert all(c.status == "unverified" for c in AssociationMembership.objects.all())  # nothing yet
 
-    empty = officer_client.post(CHANGELIST, {"action": "reject_with_reason", "_selected_action": ids, "apply": "1",
-                                             "reason": "  "})
+    empty = officer_client.post(
+        CHANGELIST, {"action": "reject_with_reason", "_selected_action": ids, "apply": "1", "reason": "  "}
+    )
     assert b"This field is required" in empty.content
     assert not mail.outbox
 
     with django_capture_on_commit_callbacks(execute=True):
         done = officer_client.post(
             CHANGELIST,
-            {"action": "reject_with_reason", "_selected_action": ids, "apply": "1",
-             "reason": "The number is not on the association's list."},
+            {
+                "action": "reject_with_reason",
+                "_selected_action": ids,
+                "apply": "1",
+                "reason": "The number is not on the association's list.",
+            },
             follow=True,
         )
     assert b"Rejected 2 membership claim(s)" in done.content

@@ -80,15 +80,19 @@ def test_deletion_needs_post(member_client):
     assert member_client.get("/account/data/delete/").status_code == 405
 
 
-def test_member_deletes_their_account(member_client, rich_member, with_fake_app, django_capture_on_commit_callbacks):
+def test_member_deletes_their_account(
+    member_client, rich_member, with_fake_app, django_capture_on_commit_callbacks
+):
     pk = rich_member.pk
     with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post("/account/data/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True)
+        response = member_client.post(
+            "/account/data/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True
+        )
     assert b"Your account is deleted" in response.content
     assert not response.context["user"].is_authenticated
 
     # The other app erased its part first, while it could still see who the member was.
-    assert with_fake_app.CALLS == [("erase", pk, "Robin Testmember")]
+    assert [("erase", pk, "Robin Testmember")] == with_fake_app.CALLS
     user = User.objects.get(pk=pk)  # the row stays, so forum posts can say "Former member"
     assert user.name == FORMER_MEMBER_NAME and str(user) == FORMER_MEMBER_NAME
     assert "robin" not in user.email.lower() and user.email.endswith("@erased.invalid")

@@ -1,7 +1,7 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.contrib.auth.models import AnonymousUser
 
 from members.forms import SignupExtraForm
 from members.models import PrinciplesAcceptance
@@ -54,7 +54,10 @@ def test_member_accepts_and_returns_to_where_they_were(member_client, member):
     assert b'name="next" value="/groups/"' in page.content
     missing = member_client.post(ACCEPT, {"next": "/groups/"})
     assert missing.status_code == 200
-    assert "accept" in " ".join(missing.context["form"].errors["accept"]).lower() or missing.context["form"].errors
+    assert (
+        "accept" in " ".join(missing.context["form"].errors["accept"]).lower()
+        or missing.context["form"].errors
+    )
     assert not has_accepted_current_principles(member)
     response = member_client.post(ACCEPT, {"next": "/groups/", "accept": "on"})
     assert response.status_code == 302 and response["Location"] == "/groups/"
@@ -108,7 +111,12 @@ def test_sign_up_asks_to_accept_the_principles_once_published(client):
     version = PrinciplesVersionFactory()
     form_html = client.get("/accounts/signup/").content.decode()
     assert "I have read and accept the community principles" in form_html
-    data = {"name": "Wren Castellane", "email": "wren@example.org", "password1": PASSWORD, "password2": PASSWORD}
+    data = {
+        "name": "Wren Castellane",
+        "email": "wren@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
     refused = client.post("/accounts/signup/", data)
     assert refused.status_code == 200
     assert "Please accept the community principles to join." in refused.content.decode()

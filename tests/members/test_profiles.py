@@ -43,7 +43,7 @@ def _valid(**overrides):
     return data
 
 
-# --- Who can edit ---------------------------------------------------------------------------------------------------
+# --- Who can edit -------------------------------------------------------------------------------------------
 
 
 def test_visitor_is_sent_to_log_in_for_the_profile_form(client):
@@ -107,7 +107,7 @@ def test_replacing_the_photo_removes_the_old_file(member_client, member, django_
     assert Profile.objects.get(user=member).photo.name != old.name
 
 
-# --- Bad input: a message next to the field, everything else kept ---------------------------------------------------
+# --- Bad input: a message next to the field, everything else kept -------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -123,8 +123,9 @@ def test_replacing_the_photo_removes_the_old_file(member_client, member, django_
         ({"name": "   "}, "name", "This field is required"),
     ],
 )
-def test_bad_input_is_reported_next_to_the_field_and_other_values_kept(member_client, member, overrides, field,
-                                                                        message):
+def test_bad_input_is_reported_next_to_the_field_and_other_values_kept(
+    member_client, member, overrides, field, message
+):
     response = member_client.post(EDIT, _valid(job_title="Keeps This Title", **overrides))
     assert response.status_code == 200
     form = response.context["form"]
@@ -160,14 +161,18 @@ def test_too_many_or_too_long_tags_are_refused(member_client):
     assert "under 60" in " ".join(response.context["form"].errors["expertise"])
 
 
-# --- The profile page: only what the member shares --------------------------------------------------------------------
+# --- The profile page: only what the member shares ----------------------------------------------------------
 
 
 def test_listed_profile_shows_what_is_shared_and_never_the_email(member_client, other_member):
     org = Organisation.objects.create(name="Thornmere College")
     ProfileFactory(
-        user=other_member, organisation=org, region="scotland", bio="Hello <script>alert(1)</script> **world**",
-        website="https://sable.example", expertise=["e-portfolios"],
+        user=other_member,
+        organisation=org,
+        region="scotland",
+        bio="Hello <script>alert(1)</script> **world**",
+        website="https://sable.example",
+        expertise=["e-portfolios"],
     )
     response = member_client.get(f"/members/{other_member.pk}/")
     html = response.content.decode()
@@ -182,8 +187,15 @@ def test_listed_profile_shows_what_is_shared_and_never_the_email(member_client, 
 def test_sharing_choices_hide_fields(member_client, other_member):
     org = Organisation.objects.create(name="Thornmere College")
     ProfileFactory(
-        user=other_member, organisation=org, region="scotland", bio="Secret bio", website="https://sable.example",
-        share_organisation=False, share_region=False, share_bio=False, share_links=False,
+        user=other_member,
+        organisation=org,
+        region="scotland",
+        bio="Secret bio",
+        website="https://sable.example",
+        share_organisation=False,
+        share_region=False,
+        share_bio=False,
+        share_links=False,
     )
     html = member_client.get(f"/members/{other_member.pk}/").content.decode()
     for hidden in ["Thornmere College", "Scotland", "Secret bio", "sable.example"]:
@@ -217,11 +229,18 @@ def test_member_sees_their_own_hidden_profile_with_a_notice(member_client, membe
 
 def test_no_url_shows_another_members_email_or_membership_number(member_client, other_member):
     ProfileFactory(user=other_member, expertise=["lecture capture"])
-    AssociationMembership.objects.create(user=other_member, kind="individual", membership_number="M7654321",
-                                         status="verified")
+    AssociationMembership.objects.create(
+        user=other_member, kind="individual", membership_number="M7654321", status="verified"
+    )
     urls = [
-        f"/members/{other_member.pk}/", "/directory/", "/directory/?q=Sable", "/directory/expertise/lecture-capture/",
-        "/account/membership/", "/account/profile/", "/account/data/", "/groups/",
+        f"/members/{other_member.pk}/",
+        "/directory/",
+        "/directory/?q=Sable",
+        "/directory/expertise/lecture-capture/",
+        "/account/membership/",
+        "/account/profile/",
+        "/account/data/",
+        "/groups/",
     ]
     for url in urls:
         response = member_client.get(url)

@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def group(db):
-    return SubGroupFactory(name="Portfolio support", slug="portfolio-support",
-                           convenor=UserFactory(name="Convenor Cassia"))
+    return SubGroupFactory(
+        name="Portfolio support", slug="portfolio-support", convenor=UserFactory(name="Convenor Cassia")
+    )
 
 
 def test_group_list_and_page_show_name_description_and_convenor_to_visitors(client, group):
