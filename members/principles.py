@@ -5,12 +5,13 @@ member who has not accepted the current version is sent to the accept page, and 
 Members are also asked at their next log-in after officers publish a new version (members.adapter)."""
 
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from members.models import PrinciplesAcceptance, PrinciplesVersion
 
@@ -67,15 +68,26 @@ def principles_required(view):
     """Decorator for participation views: log in first, then accept the current principles, then go on.
 
     Visitors go to the log-in page; members who have not accepted the current version go to the accept page
-    with ?next= set to the page they asked for (for a POST, the page they posted from is safer; we use the
-    request path, which the view then shows again with a GET)."""
+    with ?next= set to the page they asked for. For a POST (a form sent), ?next= is the page the form was on,
+    since the POST's own address may not answer a GET; the member sends the form again after accepting."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        back = _come_back_to(request)
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(back)
         if not has_accepted_current_principles(request.user):
-            return redirect(accept_url(request.get_full_path()))
+            return redirect(accept_url(back))
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _come_back_to(request):
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return "/"

@@ -81,3 +81,43 @@ def test_member_joins_a_sub_group(page, axe, db):
     assert page.get_by_role("list", name="Members").get_by_text("Wren Castellane").is_visible()
     page.get_by_role("button", name="Leave the group").click()
     page.get_by_text("You have left Portfolio support.").wait_for()
+
+
+def test_member_accepts_new_principles_claims_membership_and_downloads_their_data(page, axe, db):
+    from members.models import AssociationMembership, PrinciplesAcceptance, PrinciplesVersion
+
+    me = _member("Wren Castellane", "wren@example.org")
+    v1 = PrinciplesVersion.objects.create(number=1, body="Be kind.", published_at="2026-01-01T12:00:00Z")
+    PrinciplesAcceptance.objects.create(user=me, version=v1)
+    PrinciplesVersion.objects.create(
+        number=2,
+        body="Be kind. **Respect confidentiality.**",
+        published_at="2026-06-01T12:00:00Z",
+        change_summary="Added a principle about confidentiality.",
+    )
+
+    # At the next log-in the member is asked again, with what changed.
+    login(page, me.email, PASSWORD)
+    page.get_by_role("heading", name="Please accept the community principles").wait_for()
+    assert page.get_by_text("Added a principle about confidentiality.").is_visible()
+    axe(page, "members-principles-accept")
+    page.get_by_label("I have read and accept the community principles").check()
+    page.get_by_role("button", name="Accept and continue").click()
+    page.get_by_text("Thank you for accepting the community principles.").wait_for()
+
+    page.get_by_role("button", name="Wren Castellane").click()
+    page.get_by_role("link", name="Association membership").click()
+    page.get_by_label("Membership number").fill("12")
+    page.get_by_role("button", name="Send my membership number").click()
+    page.get_by_role("heading", name="Please correct 1 problem").wait_for()
+    axe(page, "members-membership-error")
+    page.get_by_label("Membership number").fill("M123456")
+    page.get_by_role("button", name="Send my membership number").click()
+    page.get_by_text("an officer will check your membership number").wait_for()
+    assert AssociationMembership.objects.get(user=me).membership_number == "M123456"
+
+    page.get_by_role("link", name="Your data").first.click()
+    axe(page, "members-your-data")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download my data").click()
+    assert download.value.suggested_filename.startswith("my-data-")

@@ -42,6 +42,18 @@ def test_decorator_asks_members_to_accept_the_current_version(member):
     assert _call(member).content == b"taking part"
 
 
+def test_after_a_refused_post_the_member_comes_back_to_the_form_page_not_an_outside_one(member):
+    PrinciplesVersionFactory()
+    for referer, expected in [
+        ("http://testserver/forums/general/?page=2", "%2Fforums%2Fgeneral%2F%3Fpage%3D2"),
+        ("https://evil.example/phish/", "%2F"),
+        ("", "%2F"),
+    ]:
+        request = RequestFactory().post("/forums/general/new/", HTTP_REFERER=referer)
+        request.user = member
+        assert _participate(request)["Location"] == ACCEPT + "?next=" + expected
+
+
 def test_draft_versions_are_not_asked_for(member):
     PrinciplesVersionFactory(published_at=None)
     assert has_accepted_current_principles(member)

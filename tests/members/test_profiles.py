@@ -6,7 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from members.models import AssociationMembership, Organisation, Profile
-from tests.members.factories import ProfileFactory
+from tests.members.factories import ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 EDIT = "/account/profile/"
@@ -229,6 +229,12 @@ def test_member_sees_their_own_hidden_profile_with_a_notice(member_client, membe
 
 def test_no_url_shows_another_members_email_or_membership_number(member_client, other_member):
     ProfileFactory(user=other_member, expertise=["lecture capture"])
+    hidden = ProfileFactory(
+        user=UserFactory(name="Hidden Heron", email="heron@example.org"),
+        show_in_directory=False,
+        job_title="Secret Job",
+        expertise=["lecture capture"],
+    ).user
     AssociationMembership.objects.create(
         user=other_member, kind="individual", membership_number="M7654321", status="verified"
     )
@@ -248,5 +254,9 @@ def test_no_url_shows_another_members_email_or_membership_number(member_client, 
         html = response.content.decode()
         assert other_member.email not in html, url
         assert "M7654321" not in html, url
+        assert "Hidden Heron" not in html and "heron@example.org" not in html and "Secret Job" not in html, (
+            url
+        )
+    assert member_client.get(f"/members/{hidden.pk}/").status_code == 404
     export = member_client.get("/account/data/export/").content.decode()
     assert other_member.email not in export and "M7654321" not in export
