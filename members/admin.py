@@ -3,6 +3,7 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -22,6 +23,7 @@ from members.models import (
     SubGroupMembership,
     User,
 )
+from members.roles import is_officer
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):
@@ -276,6 +278,32 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
             "select_across": request.POST.get("select_across", "0"),
         }
         return TemplateResponse(request, "admin/members/associationmembership/reject.html", context)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """The admin log, read-only, for officers: who changed what, and which accounts were deleted (no data)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
+    list_filter = ["action_flag", ("content_type", admin.RelatedOnlyFieldListFilter), "action_time"]
+    search_fields = ["object_repr", "change_message"]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "action_time"
+
+    def has_module_permission(self, request):
+        return is_officer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_officer(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PrinciplesVersion)

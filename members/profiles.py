@@ -70,7 +70,7 @@ def photo_prepare(*, upload):
 def profile_update(*, profile, form):
     """Save a valid profile form (with the user's display name and time zone), replacing the photo if sent."""
     with transaction.atomic():
-        old_photo = profile.photo.name if profile.photo else ""
+        old_photo = form.stored_photo_name
         user = profile.user
         user.name = form.cleaned_data["name"]
         user.time_zone = form.cleaned_data["time_zone"]

@@ -292,9 +292,8 @@ def account_delete(request):
     form = DeleteAccountForm(request.POST, user=request.user)
     if not form.is_valid():
         return render(request, "members/your_data.html", {"form": form}, status=400)
-    user = request.user
+    erase_account(request.user)  # all or nothing: if it fails, the member still has their account
     logout(request)
-    erase_account(user)
     messages.success(
         request, "Your account is deleted and your personal data erased. Thank you for taking part."
     )

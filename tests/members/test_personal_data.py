@@ -141,3 +141,22 @@ def test_export_of_a_member_with_nothing_yet(member):
     mine = data["members.personal_data_members"]
     assert mine["profile"] is None and mine["association_membership"] is None
     json.dumps(data)
+
+
+def test_officers_see_the_deletion_in_the_admin_log_but_not_the_data(member, officer_client):
+    ProfileFactory(user=member, bio="Very personal bio")
+    old_email = member.email
+    erase_account(member)
+    response = officer_client.get("/admin/admin/logentry/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Account deleted" in html
+    assert old_email not in html and "Very personal bio" not in html and "Robin Testmember" not in html
+    history = officer_client.get(f"/admin/members/user/{member.pk}/history/").content.decode()
+    assert "Account deleted" in history or "deleted their account" in history
+
+
+@pytest.mark.parametrize("who", ["member", "moderator"])
+def test_only_officers_read_the_admin_log(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/admin/admin/logentry/").status_code == 302

@@ -260,3 +260,20 @@ def test_no_url_shows_another_members_email_or_membership_number(member_client, 
     assert member_client.get(f"/members/{hidden.pk}/").status_code == 404
     export = member_client.get("/account/data/export/").content.decode()
     assert other_member.email not in export and "M7654321" not in export
+
+
+def test_member_removes_their_photo(member_client, member, django_capture_on_commit_callbacks):
+    import os
+
+    member_client.post(EDIT, {**_valid(), "photo": _image()})
+    path = Profile.objects.get(user=member).photo.path
+    with django_capture_on_commit_callbacks(execute=True):
+        member_client.post(EDIT, {**_valid(), "photo-clear": "on"})
+    assert not Profile.objects.get(user=member).photo
+    assert not os.path.exists(path)
+
+
+def test_account_menu_and_navigation_link_the_members_pages(member_client):
+    html = member_client.get("/").content.decode()
+    for url in ["/account/profile/", "/account/data/", "/groups/", "/account/membership/", "/directory/"]:
+        assert f'href="{url}"' in html
