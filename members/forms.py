@@ -133,7 +133,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        # Validation writes the new values onto the instance: remember the stored photo to delete it if replaced.
+        # Validation writes new values onto the instance: remember the stored photo, to delete it if replaced.
         self.stored_photo_name = self.instance.photo.name if self.instance.photo else ""
         self.fields["name"].initial = user.name
         self.fields["time_zone"].choices = [("", "UK time (the site's zone)"), *time_zone_choices()]
