@@ -246,7 +246,7 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
     @admin.action(description="Verify the selected claims (emails each member)", permissions=["change"])
     def verify(self, request, queryset):
         done = 0
-        for membership in queryset.select_related("user"):
+        for membership in list(queryset.select_related("user")):
             try:
                 membership_verify(membership=membership, officer=request.user)
                 done += 1
@@ -260,12 +260,14 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
     def reject_with_reason(self, request, queryset):
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            for membership in queryset.select_related("user"):
+            # Evaluated once: the changelist's filter (e.g. "unverified") no longer matches them afterwards.
+            claims = list(queryset.select_related("user"))
+            for membership in claims:
                 membership_reject(
                     membership=membership, officer=request.user, reason=form.cleaned_data["reason"]
                 )
             self.message_user(
-                request, f"Rejected {queryset.count()} membership claim(s); each member was emailed."
+                request, f"Rejected {len(claims)} membership claim(s); each member was emailed."
             )
             return None
         context = {

@@ -121,3 +121,43 @@ def test_member_accepts_new_principles_claims_membership_and_downloads_their_dat
     with page.expect_download() as download:
         page.get_by_role("link", name="Download my data").click()
     assert download.value.suggested_filename.startswith("my-data-")
+
+
+def test_officer_rejects_a_claim_with_a_reason_and_reads_the_membership_report(page, db):
+    from django.contrib.auth.models import Group
+    from django.core import mail
+
+    from members.models import AssociationMembership
+    from members.roles import OFFICERS_GROUP, sync_role_groups
+
+    sync_role_groups()
+    officer = _member("Ottoline Verrick", "ottoline@example.org")
+    officer.is_staff = True
+    officer.save()
+    officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+    claimant = _member("Keziah Elmstead", "keziah@example.org")
+    ProfileFactory(user=claimant, region="wales")
+    AssociationMembership.objects.create(user=claimant, kind="individual", membership_number="M555555")
+
+    login(page, officer.email, PASSWORD)
+    page.goto("/admin/members/associationmembership/?status__exact=unverified")
+    page.get_by_role("row", name="Keziah Elmstead").get_by_role("checkbox").check()
+    page.get_by_label("Action:").select_option(
+        label="Reject the selected claims with a reason (emails each member)"
+    )
+    page.get_by_role("button", name="Go").click()
+    page.get_by_label("Reason (the member reads this in the email)").fill(
+        "This number belongs to someone else."
+    )
+    page.screenshot(path="var/screenshots/members-admin-reject.png", full_page=True)
+    page.get_by_role("button", name="Reject and email the members").click()
+    page.get_by_text("Rejected 1 membership claim(s); each member was emailed.").wait_for()
+    assert AssociationMembership.objects.get(user=claimant).status == "rejected"
+    assert mail.outbox[-1].to == ["keziah@example.org"]
+    assert "This number belongs to someone else." in mail.outbox[-1].body
+
+    page.goto("/admin/members/user/")
+    page.get_by_role("link", name="Membership by region and organisation").click()
+    page.get_by_role("heading", name="By region", exact=True).wait_for()
+    page.screenshot(path="var/screenshots/members-admin-report.png", full_page=True)
+    assert page.get_by_role("row", name="Wales").get_by_role("cell").first.inner_text() == "1"

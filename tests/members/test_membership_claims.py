@@ -181,7 +181,7 @@ def test_officer_rejects_with_a_reason_through_an_intermediate_page(
 
     with django_capture_on_commit_callbacks(execute=True):
         done = officer_client.post(
-            CHANGELIST,
+            CHANGELIST + "?status__exact=unverified",
             {
                 "action": "reject_with_reason",
                 "_selected_action": ids,
