@@ -40,3 +40,14 @@ def officer_client(client, officer):
 def _fast_passwords(settings):
     """Hundreds of test accounts: a fast hasher keeps the suite quick (production keeps Django's default)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """allauth counts rate limits (e.g. one confirmation email per address per 3 minutes) in the cache, which
+    outlives a test: start and leave each test with an empty one so no later test inherits a limit."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

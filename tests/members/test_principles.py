@@ -124,8 +124,8 @@ def test_sign_up_asks_to_accept_the_principles_once_published(client):
     form_html = client.get("/accounts/signup/").content.decode()
     assert "I have read and accept the community principles" in form_html
     data = {
-        "name": "Wren Castellane",
-        "email": "wren@example.org",
+        "name": "Nell Joiner",
+        "email": "new.joiner@example.org",
         "password1": PASSWORD,
         "password2": PASSWORD,
     }
@@ -135,5 +135,5 @@ def test_sign_up_asks_to_accept_the_principles_once_published(client):
     client.post("/accounts/signup/", {**data, "accept_principles": "on"})
     from members.models import User
 
-    user = User.objects.get(email="wren@example.org")
+    user = User.objects.get(email="new.joiner@example.org")
     assert PrinciplesAcceptance.objects.filter(user=user, version=version).exists()
