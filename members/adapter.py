@@ -13,15 +13,17 @@ class AccountAdapter(DefaultAccountAdapter):
         # There is no username field; allauth's default would try to fill one.
         return None
 
-    def get_login_redirect_url(self, request):
-        """After logging in, a member who has not accepted the current principles (new members, or everyone
-        after officers publish a new version) is asked to, then sent on to where they were going."""
+    def post_login(self, request, user, **kwargs):
+        """After logging in, a member who has not accepted the current principles (a new member, or everyone
+        after officers publish a new version) is asked to first, then sent on to where they were going."""
+        from django.http import HttpResponseRedirect
+
         from members.principles import accept_url, has_accepted_current_principles
 
-        url = super().get_login_redirect_url(request)
-        if request.user.is_authenticated and not has_accepted_current_principles(request.user):
-            return accept_url(url)
-        return url
+        response = super().post_login(request, user, **kwargs)
+        if isinstance(response, HttpResponseRedirect) and not has_accepted_current_principles(user):
+            response["Location"] = accept_url(response.url)
+        return response
 
 
 def _on_site(url):

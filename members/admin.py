@@ -158,7 +158,8 @@ class UserAdmin(DjangoUserAdmin):
         return f"{membership.get_kind_display()} ({membership.get_status_display()})"
 
     @admin.action(
-        description="Export the selected members as CSV (tick 'select all' for the whole filtered list)"
+        description="Export the selected members as CSV (tick 'select all' for the whole filtered list)",
+        permissions=["view"],
     )
     def export_csv(self, request, queryset):
         queryset = queryset.select_related(

@@ -137,3 +137,9 @@ def test_sign_up_asks_to_accept_the_principles_once_published(client):
 
     user = User.objects.get(email="new.joiner@example.org")
     assert PrinciplesAcceptance.objects.filter(user=user, version=version).exists()
+
+
+def test_log_in_with_a_next_address_still_asks_first_then_goes_there(client, member):
+    PrinciplesVersionFactory()
+    response = client.post("/accounts/login/?next=/groups/", {"login": member.email, "password": PASSWORD})
+    assert response["Location"] == ACCEPT + "?next=%2Fgroups%2F"
