@@ -53,8 +53,7 @@ class MembershipStatusFilter(admin.SimpleListFilter):
         value = self.value()
         if value == "none":
             return queryset.filter(
-                Q(association_membership__isnull=True)
-                | Q(association_membership__kind=AssociationMembership.Kind.NONE)
+                Q(association_membership__isnull=True) | Q(association_membership__kind=AssociationMembership.Kind.NONE)
             )
         if value in AssociationMembership.Status.values:
             return queryset.filter(association_membership__status=value).exclude(
@@ -150,9 +149,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description="association membership", ordering="association_membership__status")
     def membership_status(self, user):
-        membership = (
-            getattr(user, "association_membership", None) if hasattr(user, "association_membership") else None
-        )
+        membership = getattr(user, "association_membership", None) if hasattr(user, "association_membership") else None
         if membership is None or membership.kind == AssociationMembership.Kind.NONE:
             return "-"
         return f"{membership.get_kind_display()} ({membership.get_status_display()})"
@@ -162,13 +159,11 @@ class UserAdmin(DjangoUserAdmin):
         permissions=["view"],
     )
     def export_csv(self, request, queryset):
-        queryset = queryset.select_related(
-            "profile__organisation", "association_membership__organisation"
-        ).annotate(verified_emails=Count("emailaddress", filter=Q(emailaddress__verified=True)))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="members-{timezone.localdate().isoformat()}.csv"'
+        queryset = queryset.select_related("profile__organisation", "association_membership__organisation").annotate(
+            verified_emails=Count("emailaddress", filter=Q(emailaddress__verified=True))
         )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="members-{timezone.localdate().isoformat()}.csv"'
         writer = csv.writer(response)
         writer.writerow(CSV_COLUMNS)
         for user in queryset.order_by("name", "email"):
@@ -255,21 +250,15 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
                 self.message_user(request, str(exc), messages.WARNING)
         self.message_user(request, f"Verified {done} membership claim(s); each member was emailed.")
 
-    @admin.action(
-        description="Reject the selected claims with a reason (emails each member)", permissions=["change"]
-    )
+    @admin.action(description="Reject the selected claims with a reason (emails each member)", permissions=["change"])
     def reject_with_reason(self, request, queryset):
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
             # Evaluated once: the changelist's filter (e.g. "unverified") no longer matches them afterwards.
             claims = list(queryset.select_related("user"))
             for membership in claims:
-                membership_reject(
-                    membership=membership, officer=request.user, reason=form.cleaned_data["reason"]
-                )
-            self.message_user(
-                request, f"Rejected {len(claims)} membership claim(s); each member was emailed."
-            )
+                membership_reject(membership=membership, officer=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"Rejected {len(claims)} membership claim(s); each member was emailed.")
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -367,13 +356,12 @@ class SubGroupAdmin(admin.ModelAdmin):
     inlines = [SubGroupMembershipInline]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("convenor")
-            .annotate(member_count=Count("memberships"))
-        )
+        return super().get_queryset(request).select_related("convenor").annotate(member_count=Count("memberships"))
 
     @admin.display(description="members", ordering="member_count")
     def member_count(self, group):
         return group.member_count
+
+
+import members.admin_committee  # noqa: E402, F401 - the committee admin registers itself
+from members import admin_mailing  # noqa: E402, F401  (the mailing list admin)

@@ -76,9 +76,7 @@ def seed(stdout=None):
             user.set_password(DEMO_PASSWORD)
             user.is_staff = account["role"] == "officer"
             user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if account["role"] in groups:
             user.groups.add(groups[account["role"]])
     _seed_people()
@@ -210,9 +208,7 @@ def _seed_people():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         profile, _ = Profile.objects.update_or_create(
             user=user,
             defaults={
@@ -241,9 +237,7 @@ def _seed_people():
             },
         )
         for user in people[number * 5 : number * 5 + 9]:
-            SubGroupMembership.objects.get_or_create(
-                group=subgroup, user=user, defaults={"listed": user.pk % 3 != 0}
-            )
+            SubGroupMembership.objects.get_or_create(group=subgroup, user=user, defaults={"listed": user.pk % 3 != 0})
 
 
 def _seed_membership(user, i, organisation, org_is_member, email):

@@ -152,9 +152,7 @@ class ProfileForm(forms.ModelForm):
         for name in ("website", "linkedin", "mastodon", "bluesky"):
             self.fields[name].widget.attrs["placeholder"] = "https://"
         self.fields["mastodon"].help_text = "Your profile's address, e.g. https://mastodon.social/@you"
-        self.fields[
-            "bluesky"
-        ].help_text = "Your profile's address, e.g. https://bsky.app/profile/you.bsky.social"
+        self.fields["bluesky"].help_text = "Your profile's address, e.g. https://bsky.app/profile/you.bsky.social"
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -179,9 +177,7 @@ class ProfileForm(forms.ModelForm):
         for tag in self.cleaned_data.get("expertise", "").split(","):
             tag = " ".join(tag.split())
             if len(tag) > 60:
-                raise forms.ValidationError(
-                    f'Keep each area under 60 characters: "{tag[:30]}..." is too long.'
-                )
+                raise forms.ValidationError(f'Keep each area under 60 characters: "{tag[:30]}..." is too long.')
             if tag and tag.lower() not in {t.lower() for t in cleaned}:
                 cleaned.append(tag)
         if len(cleaned) > 15:
@@ -201,8 +197,7 @@ class IndividualMembershipForm(forms.Form):
         number = "".join(self.cleaned_data["membership_number"].split()).upper()
         if not re.fullmatch(r"[A-Z]{0,3}\d{4,10}", number):
             raise forms.ValidationError(
-                "A membership number is up to 3 capital letters followed by 4 to 10 digits, "
-                "for example M123456."
+                "A membership number is up to 3 capital letters followed by 4 to 10 digits, for example M123456."
             )
         return number
 

@@ -143,7 +143,7 @@ def membership_reject(*, membership, officer, reason):
 
 
 def _email_decision_on_commit(membership):
-    from members.tasks import send_membership_decision
+    from members.tasks_membership import send_membership_decision
 
     send_membership_decision.delay_on_commit(membership.pk, membership.status)
 
@@ -151,9 +151,7 @@ def _email_decision_on_commit(membership):
 def membership_decision_send(*, membership_id, status):
     """Email the member the officer's decision (text and HTML from one pair of templates)."""
 
-    membership = (
-        AssociationMembership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
-    )
+    membership = AssociationMembership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
     if membership is None or membership.status != status or not membership.user.is_active:
         return False  # decided again since, or the account is gone: the later decision sends its own email
     name = "membership_verified" if status == AssociationMembership.Status.VERIFIED else "membership_rejected"

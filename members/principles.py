@@ -34,10 +34,7 @@ def has_accepted_current_principles(user):
 def last_accepted_version(user):
     """The newest version this member accepted, or None."""
     acceptance = (
-        PrinciplesAcceptance.objects.filter(user=user)
-        .select_related("version")
-        .order_by("-version__number")
-        .first()
+        PrinciplesAcceptance.objects.filter(user=user).select_related("version").order_by("-version__number").first()
     )
     return acceptance.version if acceptance else None
 

@@ -61,9 +61,7 @@ def photo_prepare(*, upload):
             out = io.BytesIO()
             image.convert("RGB").save(out, format="JPEG", quality=85)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise PhotoError(
-            "This file is not an image we can read: upload a JPEG, PNG, GIF or WebP photo."
-        ) from exc
+        raise PhotoError("This file is not an image we can read: upload a JPEG, PNG, GIF or WebP photo.") from exc
     return ContentFile(out.getvalue(), name="photo.jpg")
 
 
@@ -94,9 +92,7 @@ def profile_update(*, profile, form):
 def profile_for_viewer(*, user_id, viewer):
     """The profile `viewer` may look at, or Http404: a hidden profile exists for nobody but its owner."""
     profile = (
-        Profile.objects.select_related("user", "organisation")
-        .prefetch_related("expertise")
-        .filter(user_id=user_id)
+        Profile.objects.select_related("user", "organisation").prefetch_related("expertise").filter(user_id=user_id)
     ).first()
     if profile is None:
         raise Http404("No such member.")
@@ -149,9 +145,7 @@ def expertise_suggestions(*, prefix, limit=10):
     if not prefix:
         return []
     starts = list(
-        ExpertiseTag.objects.filter(name__istartswith=prefix)
-        .order_by("name")
-        .values_list("name", flat=True)[:limit]
+        ExpertiseTag.objects.filter(name__istartswith=prefix).order_by("name").values_list("name", flat=True)[:limit]
     )
     if len(starts) < limit:
         starts += list(

@@ -4,6 +4,7 @@ Views stay thin: they check who is asking, call a selector or a service, and ren
 
 import json
 
+from allauth.account.views import ConfirmEmailView as AllauthConfirmEmailView
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -93,16 +94,12 @@ def profile_detail(request, user_id):
 def membership(request):
     current = AssociationMembership.objects.select_related("organisation").filter(user=request.user).first()
     offered = organisations_offered_to(request.user)
-    form = IndividualMembershipForm(
-        initial={"membership_number": current.membership_number if current else ""}
-    )
+    form = IndividualMembershipForm(initial={"membership_number": current.membership_number if current else ""})
     if request.method == "POST":
         if request.POST.get("claim") == "individual":
             form = IndividualMembershipForm(request.POST)
             if form.is_valid():
-                membership_claim_individual(
-                    user=request.user, membership_number=form.cleaned_data["membership_number"]
-                )
+                membership_claim_individual(user=request.user, membership_number=form.cleaned_data["membership_number"])
                 messages.success(request, "Thank you: an officer will check your membership number.")
                 return redirect("members:membership")
         elif request.POST.get("claim") == "organisation":
@@ -279,9 +276,7 @@ def data_export(request):
         json.dumps(data, indent=2, ensure_ascii=False, default=str),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="my-data-{timezone.localdate().isoformat()}.json"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate().isoformat()}.json"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -294,7 +289,20 @@ def account_delete(request):
         return render(request, "members/your_data.html", {"form": form}, status=400)
     erase_account(request.user)  # all or nothing: if it fails, the member still has their account
     logout(request)
-    messages.success(
-        request, "Your account is deleted and your personal data erased. Thank you for taking part."
-    )
+    messages.success(request, "Your account is deleted and your personal data erased. Thank you for taking part.")
     return redirect("home")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Accounts
+# ----------------------------------------------------------------------------------------------------
+
+
+class ConfirmEmailView(AllauthConfirmEmailView):
+    """allauth's confirmation page, answering 404 (not 200) when the link is tampered with or expired."""
+
+    def get(self, *args, **kwargs):
+        response = super().get(*args, **kwargs)
+        if self.object is None and response.status_code == 200:
+            response.status_code = 404
+        return response

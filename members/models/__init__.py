@@ -1,3 +1,7 @@
+from .committee import Appointment, AppointmentChange, CommitteeRole, ContactMessage
+from .elections import Ballot, Election, VoterRoll
+from .mailing import Announcement, Delivery, DigestIssue, Subscriber
+from .nominations import CallRole, Nomination, NominationAnswer, NominationCall, NominationQuestion
 from .organisations import AssociationMembership, Organisation
 from .principles import PrinciplesAcceptance, PrinciplesVersion
 from .profiles import ExpertiseTag, Profile, Region, TaggedExpertise
@@ -5,8 +9,22 @@ from .subgroups import SubGroup, SubGroupMembership
 from .users import User
 
 __all__ = [
+    "Announcement",
+    "Appointment",
+    "AppointmentChange",
     "AssociationMembership",
+    "Ballot",
+    "CallRole",
+    "CommitteeRole",
+    "ContactMessage",
+    "Delivery",
+    "DigestIssue",
+    "Election",
     "ExpertiseTag",
+    "Nomination",
+    "NominationAnswer",
+    "NominationCall",
+    "NominationQuestion",
     "Organisation",
     "PrinciplesAcceptance",
     "PrinciplesVersion",
@@ -14,6 +32,8 @@ __all__ = [
     "Region",
     "SubGroup",
     "SubGroupMembership",
+    "Subscriber",
     "TaggedExpertise",
     "User",
+    "VoterRoll",
 ]

@@ -7,9 +7,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 # Links on a profile open in other members' browsers: web addresses only, never javascript: or data:.
-http_url = URLValidator(
-    schemes=["http", "https"], message="Enter a web address starting with http:// or https://."
-)
+http_url = URLValidator(schemes=["http", "https"], message="Enter a web address starting with http:// or https://.")
 
 
 class Region(models.TextChoices):
@@ -87,9 +85,7 @@ class Profile(models.Model):
         related_name="profiles",
         help_text="Your employer or institution.",
     )
-    region = models.CharField(
-        max_length=40, choices=Region.choices, blank=True, help_text="Where you are based."
-    )
+    region = models.CharField(max_length=40, choices=Region.choices, blank=True, help_text="Where you are based.")
     bio = models.TextField(
         "short bio",
         max_length=BIO_MAX_LENGTH,

@@ -5,11 +5,7 @@ from django.db import models
 class SubGroupQuerySet(models.QuerySet):
     def for_list(self):
         """Groups with their convenor and a count of members, for the list page."""
-        return (
-            self.select_related("convenor")
-            .annotate(member_count=models.Count("memberships"))
-            .order_by("name")
-        )
+        return self.select_related("convenor").annotate(member_count=models.Count("memberships")).order_by("name")
 
 
 class SubGroup(models.Model):
@@ -17,9 +13,7 @@ class SubGroup(models.Model):
 
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=150, unique=True, help_text="Used in the group's web address.")
-    description = models.TextField(
-        blank=True, help_text="Markdown. What the group works on and how it meets."
-    )
+    description = models.TextField(blank=True, help_text="Markdown. What the group works on and how it meets.")
     convenor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -48,9 +42,7 @@ class SubGroupMembership(models.Model):
     """A member belongs to a sub-group; their name is shown on the group page only if they chose so."""
 
     group = models.ForeignKey(SubGroup, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subgroup_memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subgroup_memberships")
     listed = models.BooleanField("show my name on the group page", default=False)
     joined_at = models.DateTimeField(auto_now_add=True)
 

@@ -142,13 +142,9 @@ def test_officer_rejects_a_claim_with_a_reason_and_reads_the_membership_report(p
     login(page, officer.email, PASSWORD)
     page.goto("/admin/members/associationmembership/?status__exact=unverified")
     page.get_by_role("row", name="Keziah Elmstead").get_by_role("checkbox").check()
-    page.get_by_label("Action:").select_option(
-        label="Reject the selected claims with a reason (emails each member)"
-    )
+    page.get_by_label("Action:").select_option(label="Reject the selected claims with a reason (emails each member)")
     page.get_by_role("button", name="Go").click()
-    page.get_by_label("Reason (the member reads this in the email)").fill(
-        "This number belongs to someone else."
-    )
+    page.get_by_label("Reason (the member reads this in the email)").fill("This number belongs to someone else.")
     page.screenshot(path="var/screenshots/members-admin-reject.png", full_page=True)
     page.get_by_role("button", name="Reject and email the members").click()
     page.get_by_text("Rejected 1 membership claim(s); each member was emailed.").wait_for()

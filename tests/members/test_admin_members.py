@@ -20,9 +20,7 @@ def people(db):
     a = ProfileFactory(user=UserFactory(name="Aled Brackwater"), region="wales", organisation=kestrel).user
     b = ProfileFactory(user=UserFactory(name="Bronwen Elmstead"), region="wales", organisation=thorn).user
     c = ProfileFactory(user=UserFactory(name='=HYPERLINK("http://evil")'), region="scotland").user
-    AssociationMembership.objects.create(
-        user=a, kind="organisational", organisation=kestrel, status="verified"
-    )
+    AssociationMembership.objects.create(user=a, kind="organisational", organisation=kestrel, status="verified")
     AssociationMembership.objects.create(user=b, kind="individual", membership_number="M123456")
     return {"a": a, "b": b, "c": c, "kestrel": kestrel, "thorn": thorn}
 
@@ -40,9 +38,7 @@ def test_officer_filters_members(officer_client, people):
         "Bronwen Elmstead",
     ]
     org = people["thorn"].pk
-    assert _names(officer_client.get(USERS + f"?profile__organisation__id__exact={org}")) == [
-        "Bronwen Elmstead"
-    ]
+    assert _names(officer_client.get(USERS + f"?profile__organisation__id__exact={org}")) == ["Bronwen Elmstead"]
     assert "Aled Brackwater" in _names(officer_client.get(USERS + "?date_joined__gte=2000-01-01"))
     assert _names(officer_client.get(USERS + "?q=Bronwen")) == ["Bronwen Elmstead"]
     assert _names(officer_client.get(USERS + "?q=Thornmere")) == ["Bronwen Elmstead"]
@@ -67,9 +63,7 @@ def test_csv_export_of_the_current_filter(officer_client, people):
 
 
 def test_csv_cells_never_start_a_formula(officer_client, people):
-    response = officer_client.post(
-        USERS, {"action": "export_csv", "_selected_action": [people["c"].pk], "index": "0"}
-    )
+    response = officer_client.post(USERS, {"action": "export_csv", "_selected_action": [people["c"].pk], "index": "0"})
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][0].startswith("'=")
 
@@ -82,10 +76,7 @@ def test_report_counts_members_by_region_and_organisation(officer_client, people
     assert regions["Scotland"]["members"] == 1
     assert regions["Not given"]["members"] >= 1  # the officer has no profile
     orgs = {o.name: o for o in response.context["organisations"]}
-    assert (
-        orgs["Kestrel Bay University"].members == 1
-        and orgs["Kestrel Bay University"].association_members == 1
-    )
+    assert orgs["Kestrel Bay University"].members == 1 and orgs["Kestrel Bay University"].association_members == 1
     assert orgs["Thornmere College"].members == 1 and orgs["Thornmere College"].association_members == 0
 
 

@@ -53,9 +53,7 @@ def test_search_by_name_expertise_and_organisation(member_client):
 
 def test_hidden_organisation_and_region_cannot_be_found_by_search_or_filter(member_client):
     org = Organisation.objects.create(name="Glen Aird University")
-    _listed(
-        "Private Person", organisation=org, share_organisation=False, region="scotland", share_region=False
-    )
+    _listed("Private Person", organisation=org, share_organisation=False, region="scotland", share_region=False)
     assert _names(member_client.get("/directory/?q=glen")) == []
     assert _names(member_client.get("/directory/?region=scotland")) == []
 

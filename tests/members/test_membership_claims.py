@@ -33,9 +33,7 @@ def test_visitor_is_sent_to_log_in(client):
 
 
 def test_member_claims_individual_membership_with_a_valid_number(member_client, member):
-    response = member_client.post(
-        PAGE, {"claim": "individual", "membership_number": " m 123456 "}, follow=True
-    )
+    response = member_client.post(PAGE, {"claim": "individual", "membership_number": " m 123456 "}, follow=True)
     assert b"an officer will check your membership number" in response.content
     claim = AssociationMembership.objects.get(user=member)
     assert (claim.kind, claim.membership_number, claim.status) == ("individual", "M123456", "unverified")

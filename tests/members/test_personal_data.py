@@ -80,14 +80,10 @@ def test_deletion_needs_post(member_client):
     assert member_client.get("/account/data/delete/").status_code == 405
 
 
-def test_member_deletes_their_account(
-    member_client, rich_member, with_fake_app, django_capture_on_commit_callbacks
-):
+def test_member_deletes_their_account(member_client, rich_member, with_fake_app, django_capture_on_commit_callbacks):
     pk = rich_member.pk
     with django_capture_on_commit_callbacks(execute=True):
-        response = member_client.post(
-            "/account/data/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True
-        )
+        response = member_client.post("/account/data/delete/", {"password": PASSWORD, "confirm": "on"}, follow=True)
     assert b"Your account is deleted" in response.content
     assert not response.context["user"].is_authenticated
 
@@ -160,3 +156,13 @@ def test_officers_see_the_deletion_in_the_admin_log_but_not_the_data(member, off
 def test_only_officers_read_the_admin_log(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get("/admin/admin/logentry/").status_code == 302
+
+
+def test_every_configured_provider_exports_and_erases(member_client, rich_member, settings):
+    """With the real PERSONAL_DATA_PROVIDERS (mailing list, committee, ...), export and deletion both work."""
+    assert settings.PERSONAL_DATA_PROVIDERS[0] == "members.personal_data_members"
+    data = json.loads(member_client.get("/account/data/export/").content)
+    assert set(settings.PERSONAL_DATA_PROVIDERS) <= set(data)
+    response = member_client.post("/account/data/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+    assert User.objects.get(pk=rich_member.pk).name == FORMER_MEMBER_NAME

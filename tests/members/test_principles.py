@@ -66,10 +66,7 @@ def test_member_accepts_and_returns_to_where_they_were(member_client, member):
     assert b'name="next" value="/groups/"' in page.content
     missing = member_client.post(ACCEPT, {"next": "/groups/"})
     assert missing.status_code == 200
-    assert (
-        "accept" in " ".join(missing.context["form"].errors["accept"]).lower()
-        or missing.context["form"].errors
-    )
+    assert "accept" in " ".join(missing.context["form"].errors["accept"]).lower() or missing.context["form"].errors
     assert not has_accepted_current_principles(member)
     response = member_client.post(ACCEPT, {"next": "/groups/", "accept": "on"})
     assert response.status_code == 302 and response["Location"] == "/groups/"

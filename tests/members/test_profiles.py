@@ -254,9 +254,7 @@ def test_no_url_shows_another_members_email_or_membership_number(member_client, 
         html = response.content.decode()
         assert other_member.email not in html, url
         assert "M7654321" not in html, url
-        assert "Hidden Heron" not in html and "heron@example.org" not in html and "Secret Job" not in html, (
-            url
-        )
+        assert "Hidden Heron" not in html and "heron@example.org" not in html and "Secret Job" not in html, url
     assert member_client.get(f"/members/{hidden.pk}/").status_code == 404
     export = member_client.get("/account/data/export/").content.decode()
     assert other_member.email not in export and "M7654321" not in export
