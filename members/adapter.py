@@ -13,6 +13,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # There is no username field; allauth's default would try to fill one.
         return None
 
+    def post_login(self, request, user, **kwargs):
+        """After logging in, a member who has not accepted the current principles (a new member, or everyone
+        after officers publish a new version) is asked to first, then sent on to where they were going."""
+        from django.http import HttpResponseRedirect
+
+        from members.principles import accept_url, has_accepted_current_principles
+
+        response = super().post_login(request, user, **kwargs)
+        if isinstance(response, HttpResponseRedirect) and not has_accepted_current_principles(user):
+            response["Location"] = accept_url(response.url)
+        return response
+
 
 def _on_site(url):
     from urllib.parse import urlsplit

@@ -1,17 +1,135 @@
-from django.contrib import admin
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
-from members.models import AssociationMembership, Organisation, PrinciplesVersion, User
+from members.membership import MembershipError, membership_reject, membership_verify
+from members.models import (
+    AssociationMembership,
+    ExpertiseTag,
+    Organisation,
+    PrinciplesVersion,
+    Profile,
+    SubGroup,
+    SubGroupMembership,
+    User,
+)
+from members.roles import is_officer
+
+
+class EmailVerifiedFilter(admin.SimpleListFilter):
+    title = "email verified"
+    parameter_name = "email_verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Verified"), ("no", "Not verified")]
+
+    def queryset(self, request, queryset):
+        verified = Q(emailaddress__verified=True)
+        if self.value() == "yes":
+            return queryset.filter(verified).distinct()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=User.objects.filter(verified).values("pk"))
+        return queryset
+
+
+class MembershipStatusFilter(admin.SimpleListFilter):
+    title = "association membership"
+    parameter_name = "membership"
+
+    def lookups(self, request, model_admin):
+        return [("none", "None claimed"), *AssociationMembership.Status.choices]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "none":
+            return queryset.filter(
+                Q(association_membership__isnull=True) | Q(association_membership__kind=AssociationMembership.Kind.NONE)
+            )
+        if value in AssociationMembership.Status.values:
+            return queryset.filter(association_membership__status=value).exclude(
+                association_membership__kind=AssociationMembership.Kind.NONE
+            )
+        return queryset
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = [
+        "pronouns",
+        "job_title",
+        "organisation",
+        "region",
+        "bio",
+        "expertise",
+        ("website", "linkedin"),
+        ("mastodon", "bluesky"),
+        "photo",
+        "show_in_directory",
+        ("share_organisation", "share_region", "share_bio", "share_links", "share_photo"),
+    ]
+
+
+class AssociationMembershipInline(admin.StackedInline):
+    model = AssociationMembership
+    fk_name = "user"
+    can_delete = False
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    readonly_fields = ["verified_by", "verified_at", "created_at"]
+
+
+CSV_COLUMNS = [
+    "name",
+    "email",
+    "joined",
+    "email verified",
+    "region",
+    "organisation",
+    "job title",
+    "listed in directory",
+    "association membership",
+    "membership status",
+    "membership organisation",
+    "membership expires",
+]
+
+
+def _csv_safe(value):
+    """Spreadsheets run cells that start with = + - @ as formulas: a member's text must never be one."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["name", "email"]
-    list_display = ["email", "name", "is_staff", "is_active", "date_joined", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
-    search_fields = ["email", "name"]
+    list_display = ["email", "name", "region", "membership_status", "is_staff", "is_active", "date_joined"]
+    list_filter = [
+        MembershipStatusFilter,
+        EmailVerifiedFilter,
+        ("profile__region", admin.ChoicesFieldListFilter),
+        ("profile__organisation", admin.RelatedOnlyFieldListFilter),
+        ("date_joined", admin.DateFieldListFilter),
+        "is_staff",
+        "is_active",
+        "groups",
+    ]
+    search_fields = ["email", "name", "profile__job_title", "profile__organisation__name"]
     readonly_fields = ["last_login", "date_joined"]
+    list_select_related = ["profile", "association_membership"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Personal", {"fields": ["name", "time_zone"]}),
@@ -20,6 +138,164 @@ class UserAdmin(DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]})]
     filter_horizontal = ["groups", "user_permissions"]
+    inlines = [ProfileInline, AssociationMembershipInline]
+    actions = ["export_csv"]
+    change_list_template = "admin/members/user/change_list.html"
+
+    @admin.display(description="region", ordering="profile__region")
+    def region(self, user):
+        profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
+        return profile.get_region_display() if profile and profile.region else "-"
+
+    @admin.display(description="association membership", ordering="association_membership__status")
+    def membership_status(self, user):
+        membership = getattr(user, "association_membership", None) if hasattr(user, "association_membership") else None
+        if membership is None or membership.kind == AssociationMembership.Kind.NONE:
+            return "-"
+        return f"{membership.get_kind_display()} ({membership.get_status_display()})"
+
+    @admin.action(
+        description="Export the selected members as CSV (tick 'select all' for the whole filtered list)",
+        permissions=["view"],
+    )
+    def export_csv(self, request, queryset):
+        queryset = queryset.select_related("profile__organisation", "association_membership__organisation").annotate(
+            verified_emails=Count("emailaddress", filter=Q(emailaddress__verified=True))
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="members-{timezone.localdate().isoformat()}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for user in queryset.order_by("name", "email"):
+            profile = getattr(user, "profile", None) if hasattr(user, "profile") else None
+            membership = user.association_membership if hasattr(user, "association_membership") else None
+            row = [
+                user.name,
+                user.email,
+                user.date_joined.date().isoformat(),
+                "yes" if user.verified_emails else "no",
+                profile.get_region_display() if profile and profile.region else "",
+                profile.organisation.name if profile and profile.organisation else "",
+                profile.job_title if profile else "",
+                "yes" if profile and profile.show_in_directory else "no",
+                membership.get_kind_display() if membership else "",
+                membership.get_status_display() if membership and membership.kind != "none" else "",
+                membership.organisation.name if membership and membership.organisation else "",
+                membership.expires_on.isoformat() if membership and membership.expires_on else "",
+            ]
+            writer.writerow([_csv_safe(v) for v in row])
+        return response
+
+    def get_urls(self):
+        return [
+            path(
+                "by-region/",
+                self.admin_site.admin_view(self.membership_report_view),
+                name="members_user_membership_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def membership_report_view(self, request):
+        """Members counted by region and by organisation: where the group is concentrated, whom to reach."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        from members.reports import membership_by_organisation, membership_by_region
+
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Membership by region and organisation",
+            "opts": self.model._meta,
+            "regions": membership_by_region(),
+            "organisations": membership_by_organisation(),
+        }
+        return TemplateResponse(request, "admin/members/user/membership_report.html", context)
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the member reads this in the email)",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=2000,
+    )
+
+
+@admin.register(AssociationMembership)
+class AssociationMembershipAdmin(admin.ModelAdmin):
+    list_display = [
+        "user",
+        "kind",
+        "organisation",
+        "membership_number",
+        "status",
+        "expires_on",
+        "verified_by",
+        "verified_at",
+    ]
+    list_filter = ["status", "kind", "organisation"]
+    search_fields = ["user__email", "user__name", "membership_number"]
+    list_select_related = ["user", "organisation", "verified_by"]
+    autocomplete_fields = ["user", "organisation"]
+    readonly_fields = ["verified_by", "verified_at", "created_at"]
+    actions = ["verify", "reject_with_reason"]
+
+    @admin.action(description="Verify the selected claims (emails each member)", permissions=["change"])
+    def verify(self, request, queryset):
+        done = 0
+        for membership in list(queryset.select_related("user")):
+            try:
+                membership_verify(membership=membership, officer=request.user)
+                done += 1
+            except MembershipError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        self.message_user(request, f"Verified {done} membership claim(s); each member was emailed.")
+
+    @admin.action(description="Reject the selected claims with a reason (emails each member)", permissions=["change"])
+    def reject_with_reason(self, request, queryset):
+        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            # Evaluated once: the changelist's filter (e.g. "unverified") no longer matches them afterwards.
+            claims = list(queryset.select_related("user"))
+            for membership in claims:
+                membership_reject(membership=membership, officer=request.user, reason=form.cleaned_data["reason"])
+            self.message_user(request, f"Rejected {len(claims)} membership claim(s); each member was emailed.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Reject membership claims",
+            "opts": self.model._meta,
+            "queryset": queryset.select_related("user", "organisation"),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across", "0"),
+        }
+        return TemplateResponse(request, "admin/members/associationmembership/reject.html", context)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    """The admin log, read-only, for officers: who changed what, and which accounts were deleted (no data)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
+    list_filter = ["action_flag", ("content_type", admin.RelatedOnlyFieldListFilter), "action_time"]
+    search_fields = ["object_repr", "change_message"]
+    list_select_related = ["user", "content_type"]
+    date_hierarchy = "action_time"
+
+    def has_module_permission(self, request):
+        return is_officer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_officer(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PrinciplesVersion)
@@ -41,14 +317,50 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "email_domains"]
 
 
-@admin.register(AssociationMembership)
-class AssociationMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "organisation", "status", "expires_on", "verified_by", "verified_at"]
-    list_filter = ["status", "kind", "organisation"]
-    search_fields = ["user__email", "user__name", "membership_number"]
-    list_select_related = ["user", "organisation", "verified_by"]
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "job_title", "organisation", "region", "show_in_directory", "updated_at"]
+    list_filter = ["show_in_directory", "region", ("organisation", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__name", "user__email", "job_title", "organisation__name"]
+    list_select_related = ["user", "organisation"]
     autocomplete_fields = ["user", "organisation"]
-    readonly_fields = ["verified_by", "verified_at", "created_at"]
+
+
+@admin.register(ExpertiseTag)
+class ExpertiseTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "profile_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(profile_count=Count("tagged_profiles"))
+
+    @admin.display(description="members", ordering="profile_count")
+    def profile_count(self, tag):
+        return tag.profile_count
+
+
+class SubGroupMembershipInline(admin.TabularInline):
+    model = SubGroupMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+    readonly_fields = ["joined_at"]
+
+
+@admin.register(SubGroup)
+class SubGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "convenor", "member_count", "created_at"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["convenor"]
+    inlines = [SubGroupMembershipInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("convenor").annotate(member_count=Count("memberships"))
+
+    @admin.display(description="members", ordering="member_count")
+    def member_count(self, group):
+        return group.member_count
 
 
 import members.admin_committee  # noqa: E402, F401 - the committee admin registers itself

@@ -3,7 +3,15 @@ The one question the rest of the portal asks about association membership. Nomin
 members-only events call these functions; nothing else reads AssociationMembership directly.
 """
 
-from members.models import AssociationMembership
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import AssociationMembership, Organisation
 
 
 def is_current_association_member(user, today=None):
@@ -25,3 +33,141 @@ def organisation_of(user):
         return user.association_membership.organisation
     except AssociationMembership.DoesNotExist:
         return None
+
+
+# ----------------------------------------------------------------------------------------------------
+# Claims and officers' decisions. Views and the admin call these; nothing else writes AssociationMembership.
+# ----------------------------------------------------------------------------------------------------
+
+
+class MembershipError(Exception):
+    """A claim or decision that cannot be made (the message is shown to the person)."""
+
+
+def _verified_domains(user):
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {email.rsplit("@", 1)[-1].lower() for email in emails if "@" in email}
+
+
+def _domain_matches(domain, org_domain):
+    # staff.northfield.ac.uk belongs to northfield.ac.uk; northfield.ac.uk.evil.test does not.
+    return domain == org_domain or domain.endswith("." + org_domain)
+
+
+def organisations_offered_to(user):
+    """Organisational members whose email domain matches one of the user's *verified* addresses."""
+    domains = _verified_domains(user)
+    if not domains:
+        return []
+    return [
+        org
+        for org in Organisation.objects.filter(is_association_member=True).exclude(email_domains="")
+        if any(_domain_matches(d, od) for d in domains for od in org.domains)
+    ]
+
+
+def membership_claim_individual(*, user, membership_number):
+    """The member says they hold individual membership; an officer checks the number and verifies it."""
+
+    with transaction.atomic():
+        membership, _ = AssociationMembership.objects.select_for_update().get_or_create(user=user)
+        membership.kind = AssociationMembership.Kind.INDIVIDUAL
+        membership.membership_number = membership_number.strip().upper()
+        membership.organisation = None
+        _reset_decision(membership)
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+def membership_claim_through_organisation(*, user, organisation):
+    """The member says they are a member through their employer. Offered only when a verified address is on
+    the organisation's domains; verified at once when the organisation trusts its domains."""
+
+    if organisation not in organisations_offered_to(user):
+        raise MembershipError(
+            f"None of your verified email addresses is on {organisation}'s domains, so we cannot offer this."
+        )
+    with transaction.atomic():
+        membership, _ = AssociationMembership.objects.select_for_update().get_or_create(user=user)
+        membership.kind = AssociationMembership.Kind.ORGANISATIONAL
+        membership.membership_number = ""
+        membership.organisation = organisation
+        _reset_decision(membership)
+        if organisation.trust_email_domains:
+            membership.status = AssociationMembership.Status.VERIFIED
+            membership.verified_at = timezone.now()
+        membership.full_clean()
+        membership.save()
+    return membership
+
+
+def _reset_decision(membership):
+    membership.status = AssociationMembership.Status.UNVERIFIED
+    membership.verified_by = None
+    membership.verified_at = None
+    membership.rejection_reason = ""
+
+
+def membership_verify(*, membership, officer):
+    """An officer confirms a claim; the member is told by email."""
+
+    if membership.kind == AssociationMembership.Kind.NONE:
+        raise MembershipError(f"{membership.user} has not claimed a membership.")
+    with transaction.atomic():
+        membership.status = AssociationMembership.Status.VERIFIED
+        membership.verified_by = officer
+        membership.verified_at = timezone.now()
+        membership.rejection_reason = ""
+        membership.full_clean()
+        membership.save()
+        _email_decision_on_commit(membership)
+    return membership
+
+
+def membership_reject(*, membership, officer, reason):
+    """An officer turns a claim down, with a reason the member reads in the email."""
+
+    reason = reason.strip()
+    if not reason:
+        raise MembershipError("Give the member a reason.")
+    with transaction.atomic():
+        membership.status = AssociationMembership.Status.REJECTED
+        membership.verified_by = officer
+        membership.verified_at = timezone.now()
+        membership.rejection_reason = reason
+        membership.full_clean()
+        membership.save()
+        _email_decision_on_commit(membership)
+    return membership
+
+
+def _email_decision_on_commit(membership):
+    from members.tasks_membership import send_membership_decision
+
+    send_membership_decision.delay_on_commit(membership.pk, membership.status)
+
+
+def membership_decision_send(*, membership_id, status):
+    """Email the member the officer's decision (text and HTML from one pair of templates)."""
+
+    membership = AssociationMembership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    if membership is None or membership.status != status or not membership.user.is_active:
+        return False  # decided again since, or the account is gone: the later decision sends its own email
+    name = "membership_verified" if status == AssociationMembership.Status.VERIFIED else "membership_rejected"
+    context = {
+        "membership": membership,
+        "user": membership.user,
+        "membership_url": settings.SITE_URL + reverse("members:membership"),
+        "SIG_NAME": settings.SIG_NAME,
+        "ASSOCIATION_NAME": settings.ASSOCIATION_NAME,
+    }
+    subject = " ".join(render_to_string(f"members/email/{name}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body=render_to_string(f"members/email/{name}.txt", context),
+        to=[membership.user.email],
+    )
+    message.attach_alternative(render_to_string(f"members/email/{name}.html", context), "text/html")
+    message.send()
+    return True

@@ -375,6 +375,17 @@ LOGGING = {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Members: "your data" (export and account deletion)
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Modules that export and erase a member's personal data, each with `export(user) -> dict` and `erase(user)`.
+# members.personal_data (the "Your data" page and account deletion) calls them all; members never imports the
+# other apps. Events, forums and the mailing list append their own module (e.g. "events.personal_data").
+PERSONAL_DATA_PROVIDERS = [
+    "members.personal_data_members",
+]
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Mailing list and digests (members/mailing/). Relied on by members.mailing.* and the events/forums digest sections.
 # Environment: MAILING_BOUNCE_WEBHOOK_SECRET (the bounce webhook is off while empty), DIGEST_BATCH_SIZE,
 # DIGEST_SEND_DELAY_SECONDS, DIGEST_CLAIM_LEASE_SECONDS (tests of a killed worker make sending slow and resume fast).

@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("members.urls_mailing")),
     path("committee/", include("members.urls_committee")),
     path("admin/", admin.site.urls),
+    # Members' pages: /account/..., /members/<id>/, /directory/, /groups/, /principles/accept/
+    path("", include("members.urls")),
 ]
 
 if settings.BENCH_MODE:

@@ -4,6 +4,8 @@ from .mailing import Announcement, Delivery, DigestIssue, Subscriber
 from .nominations import CallRole, Nomination, NominationAnswer, NominationCall, NominationQuestion
 from .organisations import AssociationMembership, Organisation
 from .principles import PrinciplesAcceptance, PrinciplesVersion
+from .profiles import ExpertiseTag, Profile, Region, TaggedExpertise
+from .subgroups import SubGroup, SubGroupMembership
 from .users import User
 
 __all__ = [
@@ -18,6 +20,7 @@ __all__ = [
     "Delivery",
     "DigestIssue",
     "Election",
+    "ExpertiseTag",
     "Nomination",
     "NominationAnswer",
     "NominationCall",
@@ -25,7 +28,12 @@ __all__ = [
     "Organisation",
     "PrinciplesAcceptance",
     "PrinciplesVersion",
+    "Profile",
+    "Region",
+    "SubGroup",
+    "SubGroupMembership",
     "Subscriber",
+    "TaggedExpertise",
     "User",
     "VoterRoll",
 ]

@@ -1,0 +1,13 @@
+"""Association membership tasks: thin wrappers that load ids and call a service."""
+
+from celery import shared_task
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_membership_decision(membership_id, status):
+    """Tell a member an officer verified or rejected their association membership claim.
+
+    Queued by members.membership.membership_verify/membership_reject after their transaction commits."""
+    from members.membership import membership_decision_send
+
+    return membership_decision_send(membership_id=membership_id, status=status)
