@@ -157,6 +157,8 @@ def _initial_status(*, user, forum, body, is_topic):
 
 def _unique_topic_slug(title):
     base = slugify(title)[:80].strip("-") or "topic"
+    if base in {"new", "watch"}:  # these are the forum's own pages (forums.urls)
+        base = f"{base}-topic"
     slug, n = base, 1
     while Topic.objects.filter(slug=slug).exists():
         n += 1
@@ -218,7 +220,7 @@ def moderation_log(*, actor, action, post=None, topic=None, forum=None, subject=
     return entry
 
 
-def _require_moderator(user, forum):
+def _require_moderator(user, forum=None):
     if not permissions.can_moderate(user, forum):
         raise NotAllowed("Only moderators can do that.")
 
@@ -274,14 +276,14 @@ def post_create(*, topic, author, body, is_anonymous=False):
     forum = topic.forum
     _check_may_post(user=author, forum=forum, is_anonymous=is_anonymous)
     moderator = permissions.can_moderate(author, forum)
-    if topic.locked and not moderator:
-        raise NotAllowed("This topic is locked: nobody can reply to it.")
-    if topic.status != Status.VISIBLE and not moderator:
-        raise NotAllowed("This topic is waiting for a moderator; replies open when it is approved.")
     body = _clean_body(body)
     with transaction.atomic():
         # The topic row lock serialises posts in one topic, so slow mode and the counts hold under a race.
         topic = Topic.objects.select_for_update().select_related("forum").get(pk=topic.pk)
+        if topic.locked and not moderator:
+            raise NotAllowed("This topic is locked: nobody can reply to it.")
+        if topic.status != Status.VISIBLE and not moderator:
+            raise NotAllowed("This topic is waiting for a moderator; replies open when it is approved.")
         _check_pace(user=author, topic=topic)
         status, reason = _initial_status(user=author, forum=forum, body=body, is_topic=False)
         post = Post(

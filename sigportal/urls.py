@@ -18,6 +18,7 @@ urlpatterns = [
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
     path("principles/", views.principles, name="principles"),
     path("health/", views.health, name="health"),
+    path("forums/", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from forums.selectors import latest_topics_for
 from members.principles import current_principles
 from sigportal.models import WorkerHeartbeat
 
@@ -12,7 +13,7 @@ def home(request):
     context = {
         # Filled by the events and forums apps' selectors as they land.
         "upcoming_events": [],
-        "latest_topics": [],
+        "latest_topics": latest_topics_for(request.user, limit=5),
     }
     return render(request, "sigportal/home.html", context)
 
