@@ -332,13 +332,13 @@ LOGGING = {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
-# --- Forums --- (forums.services, forums.views and forums.tasks rely on these; none is read from the environment)
+# --- Forums --- (forums.services, views and tasks rely on these; none is read from the environment)
 # ---------------------------------------------------------------------------------------------------------------------
 
 # A member's first N posts wait in the moderation queue (safe-space pre-moderation of newcomers).
 FORUMS_NEWCOMER_PREMODERATION_POSTS = 2
-# Until a member has this many visible posts they count as a newcomer: their posts with links wait in the queue
-# and they may post at most FORUMS_NEWCOMER_POSTS_PER_HOUR times an hour.
+# Until a member has this many visible posts they count as a newcomer: their posts with links wait in the
+# queue and they may post at most FORUMS_NEWCOMER_POSTS_PER_HOUR times an hour.
 FORUMS_NEWCOMER_TRUSTED_AFTER_POSTS = 10
 FORUMS_NEWCOMER_POSTS_PER_HOUR = 5
 # Authors may edit their own posts for this long after posting (moderators at any time; both keep revisions).
@@ -351,5 +351,5 @@ FORUMS_POSTS_PER_PAGE = 20
 # Reply notifications are sent in batches of this many recipients per task (one SMTP connection per batch).
 FORUMS_NOTIFICATION_BATCH_SIZE = 50
 
-# --- Personal data --- (members' export/erase mechanism calls export(user) and erase(user) of each module listed)
+# --- Personal data --- (the members app's export/erase calls export(user) and erase(user) of each module)
 PERSONAL_DATA_PROVIDERS = globals().get("PERSONAL_DATA_PROVIDERS", []) + ["forums.personal_data"]

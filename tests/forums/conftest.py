@@ -42,7 +42,9 @@ def accept(user, version):
 
 @pytest.fixture
 def forum(db):
-    return ForumFactory(name="Open forum", slug="open", visibility=Forum.Visibility.MEMBERS, allow_anonymous=True)
+    return ForumFactory(
+        name="Open forum", slug="open", visibility=Forum.Visibility.MEMBERS, allow_anonymous=True
+    )
 
 
 @pytest.fixture
@@ -93,7 +95,9 @@ def officer(db):
 
 @pytest.fixture
 def topic(forum, alice):
-    return TopicFactory(forum=forum, author=alice, title="Microaggressions at work", slug="microaggressions-at-work")
+    return TopicFactory(
+        forum=forum, author=alice, title="Microaggressions at work", slug="microaggressions-at-work"
+    )
 
 
 @pytest.fixture

@@ -4,10 +4,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from forums import services
-from forums.exceptions import AlreadyReported, ForumError, NotAllowed, PrinciplesNotAccepted, Suspended, TooSoon
+from forums.exceptions import (
+    AlreadyReported,
+    ForumError,
+    NotAllowed,
+    PrinciplesNotAccepted,
+    Suspended,
+    TooSoon,
+)
 from forums.models import ModerationLogEntry, Post, PostRevision, Report, Status, Topic
 from tests.forums.conftest import accept, make_member
-from tests.forums.factories import PostFactory, TopicFactory
+from tests.forums.factories import PostFactory
 
 Action = ModerationLogEntry.Action
 
@@ -74,14 +81,18 @@ def test_locked_topic_refuses_members_but_not_moderators(topic, bob, moderator):
     services.topic_set_locked(topic=topic, moderator=moderator, locked=True, reason="Cooling off")
     with pytest.raises(NotAllowed, match="locked"):
         services.post_create(topic=topic, author=bob, body="but wait")
-    assert services.post_create(topic=topic, author=moderator, body="Locked for now.").status == Status.VISIBLE
+    assert (
+        services.post_create(topic=topic, author=moderator, body="Locked for now.").status == Status.VISIBLE
+    )
     entry = ModerationLogEntry.objects.get(action=Action.LOCK)
     assert entry.actor == moderator and entry.reason == "Cooling off" and entry.topic == topic
 
 
 def test_suspended_member_cannot_post_until_the_end(topic, bob, moderator, on_commit):
     until = timezone.now() + timezone.timedelta(days=3)
-    on_commit(services.member_suspend, member=bob, moderator=moderator, until=until, reason="Repeated insults")
+    on_commit(
+        services.member_suspend, member=bob, moderator=moderator, until=until, reason="Repeated insults"
+    )
     with pytest.raises(Suspended, match="Repeated insults"):
         services.post_create(topic=topic, author=bob, body="hello")
     assert [m.to for m in mail.outbox] == [[bob.email]]
@@ -131,7 +142,10 @@ def test_committee_forum_is_closed_to_members_and_moderators(committee_forum, bo
         services.topic_create(forum=committee_forum, author=bob, title="x", body="y")
     with pytest.raises(NotAllowed):
         services.topic_create(forum=committee_forum, author=moderator, title="x", body="y")
-    assert services.topic_create(forum=committee_forum, author=officer, title="x", body="y").status == Status.VISIBLE
+    assert (
+        services.topic_create(forum=committee_forum, author=officer, title="x", body="y").status
+        == Status.VISIBLE
+    )
 
 
 def test_anonymous_posts_only_where_allowed(forum, public_forum, alice):
@@ -161,7 +175,9 @@ def test_slow_mode_allows_one_post_per_member_per_period(topic, bob, moderator):
     with pytest.raises(TooSoon, match="slow mode"):
         services.post_create(topic=topic, author=bob, body="two")
     assert services.post_create(topic=topic, author=cara, body="other member").status == Status.VISIBLE
-    Post.objects.filter(author=bob, topic=topic).update(created_at=timezone.now() - timezone.timedelta(minutes=11))
+    Post.objects.filter(author=bob, topic=topic).update(
+        created_at=timezone.now() - timezone.timedelta(minutes=11)
+    )
     services.post_create(topic=topic, author=bob, body="later")
     assert services.post_create(topic=topic, author=moderator, body="m1") and services.post_create(
         topic=topic, author=moderator, body="m2"
