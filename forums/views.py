@@ -123,6 +123,7 @@ def _render_topic(request, topic, reply_form, per_page, status=200):
     reported = selectors.reported_post_ids(user, posts)
     moderator = permissions.can_moderate(user, topic.forum)
     for post in posts:
+        post.topic = topic  # already loaded with its forum: no query per post
         post.is_new = user.is_authenticated and previous_read is not None and post.created_at > previous_read
         post.is_muted = bool(post.author_id in muted and not post.is_anonymous)
         post.reported_by_me = post.pk in reported
