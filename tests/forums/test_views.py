@@ -102,6 +102,7 @@ def test_anonymous_post_shows_anonymous_member_to_members_and_reveal_is_logged(
     login(client, moderator)
     body = client.get(f"/forums/open/{topic.slug}/").content.decode()
     assert "Alice Brookfield" not in body and "See who wrote this" in body
+    assert f"/forums/member/{alice.pk}/" not in body  # no link that would name the author unlogged
     response = client.post(f"/forums/post/{post.pk}/reveal/", {"reason": "Threat reported"})
     assert "Alice Brookfield" in response.content.decode()
     assert ModerationLogEntry.objects.filter(
