@@ -7,6 +7,7 @@ from members.demo import DEMO_PASSWORD
 # Each app seeds its own demo data; later apps append their seeder here (members first: the others use its people).
 DEMO_SEEDERS = [
     "members.demo.seed",
+    "forums.demo.seed",
 ]
 
 
