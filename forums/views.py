@@ -137,6 +137,7 @@ def _render_topic(request, topic, reply_form, per_page, status=200):
         "reply_form": reply_form,
         "can_reply": permissions.can_reply(user, topic) and (topic.status == Status.VISIBLE or moderator),
         "needs_principles": permissions.needs_principles(user),
+        "principles_accept_path": PRINCIPLES_ACCEPT_PATH,
         "suspension": services.active_suspension(user) if user.is_authenticated else None,
         "watching": selectors.is_watching_topic(user, topic),
         "is_moderator": moderator,

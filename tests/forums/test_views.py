@@ -301,3 +301,17 @@ def test_visitors_are_sent_to_log_in_for_moderation_pages(client, path):
 
 def test_make_member_helper_gives_established_members(db):
     assert Post.objects.filter(author=make_member("Z Z"), status=Status.VISIBLE).count() == 11
+
+
+def test_every_form_on_topic_and_queue_pages_carries_a_csrf_token(client, topic, bob, moderator):
+    import re
+
+    PostFactory(topic=topic, author=bob, status="pending")
+    Report.objects.create(post=topic.posts.first(), reporter=bob, reason="spam")
+    client.force_login(moderator)
+    for path in [f"/forums/open/{topic.slug}/", "/forums/moderation/"]:
+        html = client.get(path).content.decode()
+        forms = re.findall(r'<form method="post".*?</form>', html, flags=re.S)
+        assert forms, path
+        for form in forms:
+            assert re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', form), (path, form[:200])
