@@ -353,3 +353,5 @@ FORUMS_NOTIFICATION_BATCH_SIZE = 50
 
 # --- Personal data --- (the members app's export/erase calls export(user) and erase(user) of each module)
 PERSONAL_DATA_PROVIDERS = globals().get("PERSONAL_DATA_PROVIDERS", []) + ["forums.personal_data"]
+# --- Digest sections --- (the mailing-list digest calls section(subscriber, since) of each; see forums/digest.py)
+DIGEST_SECTIONS = globals().get("DIGEST_SECTIONS", []) + ["forums.digest.section"]

@@ -342,3 +342,28 @@ def test_read_marker_never_moves_back(topic, bob):
     services.topic_mark_read(member=bob, topic=topic, up_to=now)
     services.topic_mark_read(member=bob, topic=topic, up_to=now - timezone.timedelta(hours=1))
     assert topic.read_markers.get(member=bob).last_read_at == now
+
+
+def test_newcomer_editing_a_link_into_a_visible_post_sends_it_back_to_the_queue(settings, topic, newcomer):
+    settings.FORUMS_NEWCOMER_PREMODERATION_POSTS = 0
+    post = services.post_create(topic=topic, author=newcomer, body="plain words")
+    assert post.status == Status.VISIBLE
+    post = services.post_edit(post=post, editor=newcomer, body="now with https://spam.example")
+    assert post.status == Status.PENDING
+
+
+def test_digest_section_lists_only_readable_new_topics(public_forum, committee_forum, forum, alice):
+    from django.contrib.auth.models import AnonymousUser
+
+    from forums.digest import section
+    from tests.forums.factories import TopicFactory
+
+    since = timezone.now() - timezone.timedelta(days=1)
+    TopicFactory(forum=public_forum, author=alice, title="Public news")
+    TopicFactory(forum=forum, author=alice, title="Members news")
+    TopicFactory(forum=committee_forum, author=alice, title="Committee news")
+    titles = [item["title"] for item in section(AnonymousUser(), since)["items"]]
+    assert titles == ["Public news"]
+    titles = {item["title"] for item in section(alice, since)["items"]}
+    assert {"Public news", "Members news"} <= titles and "Committee news" not in titles
+    assert section(alice, timezone.now()) is None
