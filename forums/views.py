@@ -58,6 +58,13 @@ def _require_moderator(request):
     return None
 
 
+def _not_found(request, what):
+    """Visitors are asked to log in (the same answer whether or not the thing exists); members get a 404."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={quote(request.get_full_path())}")
+    raise Http404(what)
+
+
 def _page(request, queryset, per_page):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
@@ -80,7 +87,7 @@ def forum_detail(request, forum_slug):
 
     forum = selectors.forum_for(request.user, forum_slug)
     if forum is None:
-        raise Http404("No such forum.")
+        return _not_found(request, "No such forum.")
     page = _page(request, selectors.topics_in_forum(request.user, forum), settings.FORUMS_TOPICS_PER_PAGE)
     selectors.mark_unread(page.object_list, request.user)
     watching = request.user.is_authenticated and forum.watches.filter(member=request.user).exists()
@@ -102,7 +109,7 @@ def topic_detail(request, forum_slug, topic_slug):
 
     topic = selectors.topic_for(request.user, forum_slug, topic_slug)
     if topic is None:
-        raise Http404("No such topic.")
+        return _not_found(request, "No such topic.")
     if topic.forum.slug != forum_slug:
         return redirect(topic.get_absolute_url(), permanent=True)
     return _render_topic(request, topic, ReplyForm(forum=topic.forum), settings.FORUMS_POSTS_PER_PAGE)
@@ -154,7 +161,7 @@ def post_permalink(request, post_id):
     """A post's stable address: redirects to the page of its topic it is on, for this viewer."""
     post = selectors.post_for(request.user, post_id)
     if post is None:
-        raise Http404("No such post.")
+        return _not_found(request, "No such post.")
     page = selectors.post_page_number(request.user, post)
     url = post.topic.get_absolute_url()
     if page > 1:
