@@ -4,9 +4,10 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from forums.models import Forum, Post, Status
+from forums.services import topic_refresh_stats
 from members.models import PrinciplesAcceptance, PrinciplesVersion
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP
-from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
+from tests.forums.factories import ForumFactory, TopicFactory
 from tests.members.factories import UserFactory
 
 
@@ -24,8 +25,13 @@ def make_member(name, *, established=True, groups=()):
         user.groups.add(Group.objects.get_or_create(name=group)[0])
     if established:
         history = TopicFactory(forum=ForumFactory(slug="history", name="History"), author=user)
-        for _ in range(10):
-            PostFactory(topic=history, author=user)
+        Post.objects.bulk_create(
+            [
+                Post(topic=history, author=user, body=f"Earlier post {n}", status=Status.VISIBLE)
+                for n in range(10)
+            ]
+        )
+        topic_refresh_stats(history)
     return user
 
 
