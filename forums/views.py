@@ -150,9 +150,8 @@ def _render_topic(request, topic, reply_form, per_page, status=200):
         "is_moderator": moderator,
     }
     if moderator:
-        context["move_form"] = MoveForm(
-            forums=selectors.forums_for(user).exclude(pk=topic.forum_id), prefix="move"
-        )
+        other_forums = selectors.forums_for(user).exclude(pk=topic.forum_id)
+        context["move_form"] = MoveForm(forums=other_forums, prefix="move")
         context["slow_form"] = SlowModeForm(initial={"minutes": topic.slow_mode_minutes}, prefix="slow")
     return render(request, "forums/topic.html", context, status=status)
 

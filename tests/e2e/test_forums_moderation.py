@@ -156,3 +156,27 @@ def test_xss_payloads_stay_inert_in_the_browser(page, axe, people):
     assert dialogs == []
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"<script>"))
     axe(page, "forums-topic-xss")
+
+
+def test_moderator_reveals_an_anonymous_author_and_the_look_is_logged(page, axe, people):
+    alice = make_member("Ada Quietly")
+    topic = services.topic_create(
+        forum=people["forum"],
+        author=alice,
+        title="A hard thing to say",
+        body="I was passed over again.",
+        is_anonymous=True,
+    )
+    login(page, people["moderator"].email, PASSWORD)
+    page.goto(topic.get_absolute_url())
+    expect(page.get_by_role("article", name="anonymous member")).to_be_visible()
+    expect(page.get_by_text("Ada Quietly")).to_have_count(0)
+    page.get_by_text("Moderator tools for this topic").click()
+    axe(page, "forums-topic-moderator")
+    page.get_by_role("link", name="See who wrote this").click()
+    page.get_by_label("Why do you need to know who wrote this post?").fill("A report mentions a threat.")
+    page.get_by_role("button", name="Show me who wrote it").click()
+    expect(page.get_by_text("Written by Ada Quietly")).to_be_visible()
+    page.goto("/forums/moderation/log/")
+    expect(page.get_by_role("row").filter(has_text="Looked at who wrote an anonymous post")).to_have_count(1)
+    expect(page.get_by_text("Ada Quietly")).to_have_count(0)
