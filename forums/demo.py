@@ -137,9 +137,7 @@ TOPICS = [
     ),
 ]
 
-PENDING_BODY = (
-    "Hello everyone, I am new here. Is there a reading list on evaluation? https://example.org/list"
-)
+PENDING_BODY = "Hello everyone, I am new here. Is there a reading list on evaluation? https://example.org/list"
 REPORTED_BODY = "Honestly, people who cannot keep up with new tools should find another job."
 
 
@@ -152,9 +150,7 @@ def _people():
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     people["ffion"] = User.objects.get(email="ffion@demo.sigportal.test")
     people["newcomer"] = User.objects.get(email="newcomer@demo.sigportal.test")
     return people
@@ -216,7 +212,5 @@ def seed(stdout=None):
         },
     )
     if stdout:
-        stdout.write(
-            f"Forums: {len(forums)} forums, {Topic.objects.count()} topics, 1 pending post, 1 open report."
-        )
+        stdout.write(f"Forums: {len(forums)} forums, {Topic.objects.count()} topics, 1 pending post, 1 open report.")
     return forums

@@ -42,16 +42,12 @@ class AnonymousChoiceMixin:
 
 
 class TopicForm(AnonymousChoiceMixin, forms.Form):
-    title = forms.CharField(
-        label="Title", max_length=150, error_messages={"required": "Give the topic a title."}
-    )
+    title = forms.CharField(label="Title", max_length=150, error_messages={"required": "Give the topic a title."})
     body = body_field()
     is_anonymous = forms.BooleanField(
         label="Post as an anonymous member",
         required=False,
-        help_text=(
-            "Other members see 'anonymous member'. Moderators can see who wrote it; every look is logged."
-        ),
+        help_text=("Other members see 'anonymous member'. Moderators can see who wrote it; every look is logged."),
     )
 
     def clean_body(self):

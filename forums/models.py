@@ -59,9 +59,7 @@ class Forum(models.Model):
 
     def clean(self):
         if self.slug in RESERVED_FORUM_SLUGS:
-            raise ValidationError(
-                {"slug": f"'{self.slug}' is used by the forums' own pages; choose another."}
-            )
+            raise ValidationError({"slug": f"'{self.slug}' is used by the forums' own pages; choose another."})
 
 
 class Status(models.TextChoices):
@@ -133,9 +131,7 @@ class Post(models.Model):
     is_anonymous = models.BooleanField(default=False)
     body = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.VISIBLE, db_index=True)
-    status_reason = models.TextField(
-        blank=True, help_text="Why the post waits or was hidden; the author is told this."
-    )
+    status_reason = models.TextField(blank=True, help_text="Why the post waits or was hidden; the author is told this.")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -201,9 +197,7 @@ class Report(models.Model):
     )
     reason = models.CharField(max_length=30, choices=Reason.choices)
     text = models.TextField(blank=True, help_text="What the moderators should know.")
-    status = models.CharField(
-        max_length=20, choices=ReportStatus.choices, default=ReportStatus.OPEN, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=ReportStatus.choices, default=ReportStatus.OPEN, db_index=True)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -212,9 +206,7 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["post", "reporter"], name="one_report_per_reporter_and_post")
-        ]
+        constraints = [models.UniqueConstraint(fields=["post", "reporter"], name="one_report_per_reporter_and_post")]
 
     def __str__(self):
         return f"Report of post {self.post_id}: {self.get_reason_display()}"
@@ -305,9 +297,7 @@ class SuspensionQuerySet(models.QuerySet):
 class Suspension(models.Model):
     """A member may not post until a time, for a reason they are told."""
 
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_suspensions"
-    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_suspensions")
     until = models.DateTimeField()
     reason = models.TextField()
     created_by = models.ForeignKey(
@@ -343,9 +333,7 @@ class Mute(models.Model):
 
 
 class TopicWatch(models.Model):
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_watches"
-    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_watches")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="watches")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -357,9 +345,7 @@ class TopicWatch(models.Model):
 
 
 class ForumWatch(models.Model):
-    member = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_watches"
-    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_watches")
     forum = models.ForeignKey(Forum, on_delete=models.CASCADE, related_name="watches")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -400,9 +386,7 @@ class NotificationDelivery(models.Model):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "post"], name="one_email_per_post_and_recipient")
-        ]
+        constraints = [models.UniqueConstraint(fields=["recipient", "post"], name="one_email_per_post_and_recipient")]
 
     def __str__(self):
         return f"{self.kind} about post {self.post_id} to {self.recipient_id}"

@@ -53,9 +53,7 @@ def mentioned_members(body):
     found = []
     for handle in handles:
         # Narrow by the first letters in the database, then compare handles exactly.
-        for user in User.objects.filter(is_active=True, name__istartswith=handle[:2]).only(
-            "id", "name", "email"
-        ):
+        for user in User.objects.filter(is_active=True, name__istartswith=handle[:2]).only("id", "name", "email"):
             if mention_handle(user.name) == handle:
                 found.append(user)
     return found

@@ -58,9 +58,7 @@ def topics_in_forum(user, forum):
 
 def latest_topics_for(user, limit=5):
     """The home page's latest topics: only visible topics in forums the viewer may read."""
-    return list(
-        topics_visible_to(user).filter(status=Status.VISIBLE).order_by("-last_post_at", "-id")[:limit]
-    )
+    return list(topics_visible_to(user).filter(status=Status.VISIBLE).order_by("-last_post_at", "-id")[:limit])
 
 
 def mark_unread(topics, user):

@@ -82,9 +82,7 @@ def _clean_title(title):
     if not title:
         raise ForumError("Give the topic a title.", field="title")
     if len(title) > 150:
-        raise ForumError(
-            f"A title can be at most 150 characters long; yours has {len(title)}.", field="title"
-        )
+        raise ForumError(f"A title can be at most 150 characters long; yours has {len(title)}.", field="title")
     return title
 
 
@@ -98,9 +96,7 @@ def _check_may_post(*, user, forum, is_anonymous):
     suspension = active_suspension(user)
     if suspension:
         until = dateformat.format(timezone.localtime(suspension.until), "H:i T, l j F Y")
-        raise Suspended(
-            f"You are suspended from posting until {until}. The reason given: {suspension.reason}"
-        )
+        raise Suspended(f"You are suspended from posting until {until}. The reason given: {suspension.reason}")
     if is_anonymous and not forum.allow_anonymous:
         raise NotAllowed("This forum does not allow anonymous posts.", field="is_anonymous")
 
@@ -119,10 +115,7 @@ def _check_pace(*, user, topic=None):
             .first()
         )
         if last:
-            wait = (
-                int((last + timezone.timedelta(minutes=topic.slow_mode_minutes) - now).total_seconds() // 60)
-                + 1
-            )
+            wait = int((last + timezone.timedelta(minutes=topic.slow_mode_minutes) - now).total_seconds() // 60) + 1
             raise TooSoon(
                 f"This topic is in slow mode: one post per member every {topic.slow_mode_minutes} minutes. "
                 f"You can post again in about {wait} minute{'s' if wait != 1 else ''}; your text is kept."
@@ -376,9 +369,7 @@ def post_report(*, post, reporter, reason, text=""):
         open_reports = Report.objects.filter(post=post, status=Report.ReportStatus.OPEN).count()
         if post.status == Status.VISIBLE and open_reports >= settings.FORUMS_REPORTS_TO_HIDE:
             post.status = Status.HIDDEN
-            post.status_reason = (
-                f"Hidden automatically after {open_reports} reports, until a moderator reviews it."
-            )
+            post.status_reason = f"Hidden automatically after {open_reports} reports, until a moderator reviews it."
             post.save(update_fields=["status", "status_reason"])
             _sync_topic_status(post)
             topic_refresh_stats(post.topic)
@@ -392,12 +383,8 @@ def post_report(*, post, reporter, reason, text=""):
 
 
 def _resolve_reports(*, post, moderator, status):
-    report_ids = list(
-        Report.objects.filter(post=post, status=Report.ReportStatus.OPEN).values_list("id", flat=True)
-    )
-    Report.objects.filter(id__in=report_ids).update(
-        status=status, resolved_at=timezone.now(), resolved_by=moderator
-    )
+    report_ids = list(Report.objects.filter(post=post, status=Report.ReportStatus.OPEN).values_list("id", flat=True))
+    Report.objects.filter(id__in=report_ids).update(status=status, resolved_at=timezone.now(), resolved_by=moderator)
     if report_ids:
         transaction.on_commit(lambda: _tasks().send_report_outcomes.delay(report_ids))
     return report_ids
@@ -475,9 +462,7 @@ def topic_set_locked(*, topic, moderator, locked, reason=""):
             return topic
         topic.locked = locked
         topic.save(update_fields=["locked"])
-        moderation_log(
-            actor=moderator, action=Action.LOCK if locked else Action.UNLOCK, topic=topic, reason=reason
-        )
+        moderation_log(actor=moderator, action=Action.LOCK if locked else Action.UNLOCK, topic=topic, reason=reason)
     return topic
 
 
@@ -489,9 +474,7 @@ def topic_set_pinned(*, topic, moderator, pinned, reason=""):
             return topic
         topic.pinned = pinned
         topic.save(update_fields=["pinned"])
-        moderation_log(
-            actor=moderator, action=Action.PIN if pinned else Action.UNPIN, topic=topic, reason=reason
-        )
+        moderation_log(actor=moderator, action=Action.PIN if pinned else Action.UNPIN, topic=topic, reason=reason)
     return topic
 
 
@@ -570,9 +553,7 @@ def suspension_lift(*, suspension, moderator, reason=""):
             return suspension
         suspension.lifted_at = timezone.now()
         suspension.save(update_fields=["lifted_at"])
-        moderation_log(
-            actor=moderator, action=Action.LIFT_SUSPENSION, subject=suspension.member, reason=reason
-        )
+        moderation_log(actor=moderator, action=Action.LIFT_SUSPENSION, subject=suspension.member, reason=reason)
     return suspension
 
 
@@ -626,9 +607,7 @@ def topic_mark_read(*, member, topic, up_to):
     """Remember that the member has read the topic up to a time (never moves backwards)."""
     if not member.is_authenticated or up_to is None:
         return
-    updated = ReadMarker.objects.filter(member=member, topic=topic, last_read_at__lt=up_to).update(
-        last_read_at=up_to
-    )
+    updated = ReadMarker.objects.filter(member=member, topic=topic, last_read_at__lt=up_to).update(last_read_at=up_to)
     if not updated:
         ReadMarker.objects.get_or_create(member=member, topic=topic, defaults={"last_read_at": up_to})
 

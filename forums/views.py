@@ -199,9 +199,7 @@ def topic_create(request, forum_slug):
         else:
             if topic.status == Status.PENDING:
                 first = topic.posts.first()
-                messages.info(
-                    request, f"Thank you. Your topic is waiting for a moderator. {first.status_reason}"
-                )
+                messages.info(request, f"Thank you. Your topic is waiting for a moderator. {first.status_reason}")
             else:
                 messages.success(request, "Your topic is posted.")
             return redirect(topic.get_absolute_url())
@@ -237,9 +235,7 @@ def topic_reply(request, forum_slug, topic_slug):
             _form_error(form, error)
         else:
             if post.status == Status.PENDING:
-                messages.info(
-                    request, f"Thank you. Your reply is waiting for a moderator. {post.status_reason}"
-                )
+                messages.info(request, f"Thank you. Your reply is waiting for a moderator. {post.status_reason}")
             else:
                 messages.success(request, "Your reply is posted.")
             return redirect(post.get_absolute_url())
@@ -248,11 +244,7 @@ def topic_reply(request, forum_slug, topic_slug):
 
 
 def _quote(post):
-    who = (
-        "An anonymous member"
-        if post.is_anonymous
-        else (post.author.name if post.author else "A former member")
-    )
+    who = "An anonymous member" if post.is_anonymous else (post.author.name if post.author else "A former member")
     lines = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
     return f"{who} wrote:\n\n{lines}\n\n"
 
@@ -362,9 +354,7 @@ def member_mute(request, user_id):
     else:
         messages.success(
             request,
-            f"You muted {other.name}: their posts are folded away for you."
-            if muting
-            else f"You unmuted {other.name}.",
+            f"You muted {other.name}: their posts are folded away for you." if muting else f"You unmuted {other.name}.",
         )
     next_url = request.POST.get("next", "")
     if not next_url.startswith("/forums/"):
@@ -413,9 +403,7 @@ def post_moderate(request, post_id):
     except ForumError as error:
         messages.error(request, f"Post #{post.pk}: {error.message}")
     else:
-        done = {"approve": "approved", "hide": "hidden; the author is told why", "restore": "restored"}[
-            action
-        ]
+        done = {"approve": "approved", "hide": "hidden; the author is told why", "restore": "restored"}[action]
         messages.success(request, f"Post #{post.pk} {done}.")
     next_url = request.POST.get("next", "")
     if not next_url.startswith("/forums/"):
@@ -494,9 +482,7 @@ def post_reveal(request, post_id):
     author = None
     if request.method == "POST" and form.is_valid():
         try:
-            author = services.post_reveal_author(
-                post=post, moderator=request.user, reason=form.cleaned_data["reason"]
-            )
+            author = services.post_reveal_author(post=post, moderator=request.user, reason=form.cleaned_data["reason"])
         except ForumError as error:
             _form_error(form, error)
     return render(
@@ -520,17 +506,13 @@ def member_suspend(request, user_id):
     if request.method == "POST" and form.is_valid():
         day = form.cleaned_data["until"]
         # The member is suspended to the end of the chosen day, in the site's zone.
-        until = timezone.make_aware(
-            datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
-        )
+        until = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
         try:
             services.member_suspend(
                 member=member, moderator=request.user, until=until, reason=form.cleaned_data["reason"]
             )
         except ForumError as error:
-            form.add_error(
-                "until" if error.field == "until" else ("reason" if error.field else None), error.message
-            )
+            form.add_error("until" if error.field == "until" else ("reason" if error.field else None), error.message)
         else:
             messages.success(request, f"{member.name} is suspended from posting; they are told why by email.")
             return redirect("forums:moderation")
@@ -550,9 +532,7 @@ def suspension_lift(request, suspension_id):
     if refusal:
         return refusal
     suspension = get_object_or_404(Suspension, pk=suspension_id)
-    services.suspension_lift(
-        suspension=suspension, moderator=request.user, reason=request.POST.get("reason", "")
-    )
+    services.suspension_lift(suspension=suspension, moderator=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, "Suspension lifted.")
     return redirect("forums:member-suspend", user_id=suspension.member_id)
 

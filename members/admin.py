@@ -49,3 +49,7 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation", "verified_by"]
     autocomplete_fields = ["user", "organisation"]
     readonly_fields = ["verified_by", "verified_at", "created_at"]
+
+
+import members.admin_committee  # noqa: E402, F401 - the committee admin registers itself
+from members import admin_mailing  # noqa: E402, F401  (the mailing list admin)

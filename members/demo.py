@@ -63,9 +63,6 @@ def seed(stdout=None):
             user.set_password(DEMO_PASSWORD)
             user.is_staff = account["role"] == "officer"
             user.save()
-        EmailAddress.objects.get_or_create(
-            user=user, email=user.email, defaults={"verified": True, "primary": True}
-        )
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if account["role"] in groups:
             user.groups.add(groups[account["role"]])
-    return DEMO_ACCOUNTS

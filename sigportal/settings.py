@@ -6,6 +6,7 @@ embedded defaults: SQLite under var/, Celery tasks run inline, mail is written a
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -22,15 +23,28 @@ def _env_or_fail(read, name, **kwargs):
     """Read one variable, turning a malformed value into an error that names the variable."""
     try:
         return read(name, **kwargs)
-    except (ValueError, ImproperlyConfigured, environ.compat.ImproperlyConfigured) as exc:
+    except (ValueError, ImproperlyConfigured) as exc:
         raise ImproperlyConfigured(f"Environment variable {name} is not valid: {exc}") from exc
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+
+
+def _env_bool(name, default):
+    """A strict boolean: a typo such as DEBUG=ture stops the portal instead of silently meaning False."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"Environment variable {name} is not valid: use true or false (got {raw!r}).")
 
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Core
 # ---------------------------------------------------------------------------------------------------------------------
 
-DEBUG = _env_or_fail(env.bool, "DEBUG", default=False)
+DEBUG = _env_bool("DEBUG", default=False)
 
 _DEV_SECRET = "insecure-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default="")
@@ -48,7 +62,12 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is not set: list the host names the portal answers to.")
 
 # Absolute links in emails and calendar feeds are built from SITE_URL (there is no request in a Celery task).
-SITE_URL = _env_or_fail(env.url, "SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or not urlsplit(SITE_URL).hostname:
+    raise ImproperlyConfigured(
+        f"Environment variable SITE_URL is not valid: give the portal's address, e.g. https://sig.example.org "
+        f"(got {SITE_URL!r})."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -95,6 +114,11 @@ MIDDLEWARE = [
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
 
+# Benchmarks only (bench/ sets it): a trivial view and a query-count header. Never on in production.
+BENCH_MODE = _env_bool("BENCH_MODE", default=False)
+if BENCH_MODE:
+    MIDDLEWARE.insert(0, "sigportal.bench.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "sigportal.urls"
 WSGI_APPLICATION = "sigportal.wsgi.application"
 SITE_ID = 1
@@ -136,7 +160,11 @@ Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))).mkdir(parents=True
 DATABASES = {
     "default": _env_or_fail(env.db_url, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sigportal.sqlite3'}"),
 }
-DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+if DATABASES["default"]["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+    raise ImproperlyConfigured(
+        "Environment variable DATABASE_URL is not valid: use postgres://user:password@host:port/name "
+        "(or leave it unset for SQLite under var/)."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -163,7 +191,7 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
-CELERY_TASK_ALWAYS_EAGER = _env_or_fail(env.bool, "CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True  # a task killed mid-run is delivered again; tasks are written to be safe to re-run
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -171,14 +199,29 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic job is declared once, in sigportal/schedules.py; beat copies it into its database tables.
-from sigportal.schedules import BEAT_SCHEDULE as CELERY_BEAT_SCHEDULE  # noqa: E402
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Email
 # ---------------------------------------------------------------------------------------------------------------------
 
 EMAIL_URL = _env_or_fail(env.str, "EMAIL_URL", default="")
+_EMAIL_SCHEMES = (
+    "smtp://",
+    "smtps://",
+    "smtp+tls://",
+    "smtp+ssl://",
+    "submission://",
+    "consolemail://",
+    "filemail://",
+    "memorymail://",
+    "dummymail://",
+)
 if EMAIL_URL:
+    if not EMAIL_URL.startswith(_EMAIL_SCHEMES):
+        raise ImproperlyConfigured(
+            "Environment variable EMAIL_URL is not valid: use smtp://user:password@host:587 (or smtps://, "
+            "consolemail://); leave it unset to write mail to files under var/mail/."
+        )
     vars().update(_env_or_fail(env.email_url, "EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -295,7 +338,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=True)
     # Behind a TLS-terminating proxy (the compose file's web service sits behind one).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -332,6 +375,40 @@ LOGGING = {
 }
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Mailing list and digests (members/mailing/). Relied on by members.mailing.* and the events/forums digest sections.
+# Environment: MAILING_BOUNCE_WEBHOOK_SECRET (the bounce webhook is off while empty), DIGEST_BATCH_SIZE,
+# DIGEST_SEND_DELAY_SECONDS, DIGEST_CLAIM_LEASE_SECONDS (tests of a killed worker make sending slow and resume fast).
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Each entry: a function (subscriber, since) -> members.mailing.digest.DigestSection | None; see that module's
+# docstring for the contract. events and forums append theirs ("events.digest.section", "forums.digest.section").
+DIGEST_SECTIONS = [
+    "members.mailing.sections.announcements",
+]
+# Messages per batch; each batch is claimed in one transaction and sent over one mail connection.
+DIGEST_BATCH_SIZE = _env_or_fail(env.int, "DIGEST_BATCH_SIZE", default=100)
+# A pause after each batch (0 in production; a test slows sending down to kill a worker halfway).
+DIGEST_SEND_DELAY_SECONDS = _env_or_fail(env.float, "DIGEST_SEND_DELAY_SECONDS", default=0.0)
+# A delivery claimed by a run that died is given back to the next run after this many seconds. It may have gone out
+# just before the crash, so this window is the only place a second copy is possible; rows recorded sent never repeat.
+DIGEST_CLAIM_LEASE_SECONDS = _env_or_fail(env.int, "DIGEST_CLAIM_LEASE_SECONDS", default=15 * 60)
+# A temporary failure (connection refused, SMTP 4xx) is retried this many times before the delivery is failed.
+DIGEST_MAX_ATTEMPTS = 5
+# Double opt-in: confirmation links expire after this many seconds; a new link can be asked for after the cooldown.
+MAILING_CONFIRMATION_MAX_AGE = 7 * 24 * 3600
+MAILING_CONFIRMATION_COOLDOWN_SECONDS = 15 * 60
+# Subscribe requests per client address per hour (the form says so when it is exceeded).
+MAILING_SUBSCRIBE_RATE_PER_HOUR = 10
+# After this many hard bounces the address is no longer mailed (the subscriber sees why on the preferences page).
+MAILING_HARD_BOUNCE_LIMIT = 3
+MAILING_BOUNCE_WEBHOOK_SECRET = env.str("MAILING_BOUNCE_WEBHOOK_SECRET", default="")
+# The List-Id header (RFC 2919): a stable identifier mail clients group and filter by (empty: digest.<SITE_URL host>).
+MAILING_LIST_ID = env.str("MAILING_LIST_ID", default="")
+
+# Personal data providers (the members issue owns the mechanism; each module has export(user) and erase(user)).
+PERSONAL_DATA_PROVIDERS = [*globals().get("PERSONAL_DATA_PROVIDERS", []), "members.personal_data_mailing", "members.personal_data_committee"]
+
+# ---------------------------------------------------------------------------------------------------------------------
 # --- Forums --- (forums.services, views and tasks rely on these; none is read from the environment)
 # ---------------------------------------------------------------------------------------------------------------------
 
@@ -351,7 +428,6 @@ FORUMS_POSTS_PER_PAGE = 20
 # Reply notifications are sent in batches of this many recipients per task (one SMTP connection per batch).
 FORUMS_NOTIFICATION_BATCH_SIZE = 50
 
-# --- Personal data --- (the members app's export/erase calls export(user) and erase(user) of each module)
-PERSONAL_DATA_PROVIDERS = globals().get("PERSONAL_DATA_PROVIDERS", []) + ["forums.personal_data"]
-# --- Digest sections --- (the mailing-list digest calls section(subscriber, since) of each; see forums/digest.py)
-DIGEST_SECTIONS = globals().get("DIGEST_SECTIONS", []) + ["forums.digest.section"]
+# The forums' export/erase (forums/personal_data.py) and digest section (forums/digest.py).
+PERSONAL_DATA_PROVIDERS = [*PERSONAL_DATA_PROVIDERS, "forums.personal_data"]
+DIGEST_SECTIONS = [*DIGEST_SECTIONS, "forums.digest.section"]

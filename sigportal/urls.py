@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path
 
+from members.views import ConfirmEmailView
 from sigportal import views
 
 # The admin login goes through allauth, so it has the same rate limits and verification as every other login.
@@ -18,10 +19,20 @@ urlpatterns = [
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
     path("principles/", views.principles, name="principles"),
     path("health/", views.health, name="health"),
+    # Before allauth's own: the same page, with a 404 status for a bad link.
+    path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),
     path("forums/", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
+    # The mailing list (/mailing-list/...) and the digest archive (/digest/...).
+    path("", include("members.urls_mailing")),
+    path("committee/", include("members.urls_committee")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_MODE:
+    from sigportal.bench import trivial
+
+    urlpatterns.append(path("_bench/trivial/", trivial))
 
 if settings.DEBUG:
     # Public uploads in development; production serves them from the shared store (S3) or the web server.

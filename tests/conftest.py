@@ -1,9 +1,26 @@
-
-
 import pytest
 from allauth.account.models import EmailAddress
 
 from tests.members.factories import UserFactory
+from tests.worker import celery_worker  # noqa: F401  (fixture: a real Celery worker on Redis)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run inline in tests, even where REDIS_URL is set; the celery_worker fixture switches this off."""
+    from sigportal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
 
 
 @pytest.fixture(autouse=True)

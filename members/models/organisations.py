@@ -53,8 +53,12 @@ class AssociationMembership(models.Model):
     membership_number = models.CharField(
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^[A-Z]{0,3}\d{4,10}$", "A membership number is up to 3 capital letters "
-                                   "followed by 4 to 10 digits, for example M123456.")],
+        validators=[
+            RegexValidator(
+                r"^[A-Z]{0,3}\d{4,10}$",
+                "A membership number is up to 3 capital letters followed by 4 to 10 digits, for example M123456.",
+            )
+        ],
     )
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"

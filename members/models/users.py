@@ -37,9 +37,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person with an account. Email is the login; there is no username."""
 
     email = models.EmailField("email address", unique=True)
-    name = models.CharField(
-        "name", max_length=150, help_text="Your name as you would like other members to see it."
-    )
+    name = models.CharField("name", max_length=150, help_text="Your name as you would like other members to see it.")
     time_zone = models.CharField(
         "time zone",
         max_length=64,
@@ -47,9 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=time_zone_choices,
         help_text="Times are shown in this zone. Leave empty for the site's zone.",
     )
-    is_staff = models.BooleanField(
-        "admin access", default=False, help_text="Can log in to the officers' admin site."
-    )
+    is_staff = models.BooleanField("admin access", default=False, help_text="Can log in to the officers' admin site.")
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField("joined", default=timezone.now)
 

@@ -27,7 +27,9 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Browser tests need Debian's chromium at {CHROMIUM}: run 'make browser' (apt-get install chromium)")
+        pytest.fail(
+            f"Browser tests need Debian's chromium at {CHROMIUM}: run 'make browser' (apt-get install chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -71,9 +73,7 @@ def axe():
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         results = runner.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        violations = [
-            v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}
-        ]
+        violations = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
         summary = "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
         )

@@ -26,10 +26,7 @@ def make_member(name, *, established=True, groups=()):
     if established:
         history = TopicFactory(forum=ForumFactory(slug="history", name="History"), author=user)
         Post.objects.bulk_create(
-            [
-                Post(topic=history, author=user, body=f"Earlier post {n}", status=Status.VISIBLE)
-                for n in range(10)
-            ]
+            [Post(topic=history, author=user, body=f"Earlier post {n}", status=Status.VISIBLE) for n in range(10)]
         )
         topic_refresh_stats(history)
     return user
@@ -48,9 +45,7 @@ def accept(user, version):
 
 @pytest.fixture
 def forum(db):
-    return ForumFactory(
-        name="Open forum", slug="open", visibility=Forum.Visibility.MEMBERS, allow_anonymous=True
-    )
+    return ForumFactory(name="Open forum", slug="open", visibility=Forum.Visibility.MEMBERS, allow_anonymous=True)
 
 
 @pytest.fixture
@@ -65,9 +60,7 @@ def committee_forum(db):
 
 @pytest.fixture
 def announcements(db):
-    return ForumFactory(
-        name="Announcements", slug="announcements", who_may_start_topics=Forum.Starters.OFFICERS
-    )
+    return ForumFactory(name="Announcements", slug="announcements", who_may_start_topics=Forum.Starters.OFFICERS)
 
 
 @pytest.fixture
@@ -101,9 +94,7 @@ def officer(db):
 
 @pytest.fixture
 def topic(forum, alice):
-    return TopicFactory(
-        forum=forum, author=alice, title="Microaggressions at work", slug="microaggressions-at-work"
-    )
+    return TopicFactory(forum=forum, author=alice, title="Microaggressions at work", slug="microaggressions-at-work")
 
 
 @pytest.fixture

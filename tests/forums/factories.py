@@ -34,9 +34,7 @@ class TopicFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         body = extracted if isinstance(extracted, str) else "The opening post of this topic."
-        PostFactory(
-            topic=self, author=self.author, body=body, status=self.status, is_anonymous=self.is_anonymous
-        )
+        PostFactory(topic=self, author=self.author, body=body, status=self.status, is_anonymous=self.is_anonymous)
 
 
 class PostFactory(factory.django.DjangoModelFactory):

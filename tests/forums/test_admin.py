@@ -36,9 +36,7 @@ def test_moderation_log_is_read_only_in_admin(officer_client, topic, officer):
     services.topic_set_pinned(topic=topic, moderator=officer, pinned=True)
     entry = ModerationLogEntry.objects.get()
     page = officer_client.get(f"/admin/forums/moderationlogentry/{entry.pk}/change/")
-    assert (
-        page.status_code == 200 and 'type="submit"' not in page.content.decode().split('id="content-main"')[1]
-    )
+    assert page.status_code == 200 and 'type="submit"' not in page.content.decode().split('id="content-main"')[1]
     assert officer_client.get(f"/admin/forums/moderationlogentry/{entry.pk}/delete/").status_code == 403
     assert officer_client.get("/admin/forums/moderationlogentry/add/").status_code == 403
 

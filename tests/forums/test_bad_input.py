@@ -99,9 +99,7 @@ def test_payloads_in_posts_titles_and_names_are_inert(
 
 
 def test_links_in_posts_get_nofollow_ugc(client, forum, alice):
-    topic = services.topic_create(
-        forum=forum, author=alice, title="Links", body="[a resource](https://example.org)"
-    )
+    topic = services.topic_create(forum=forum, author=alice, title="Links", body="[a resource](https://example.org)")
     client.force_login(alice)
     body = client.get(f"/forums/open/{topic.slug}/").content.decode()
     assert 'href="https://example.org"' in body and 'rel="nofollow ugc noopener"' in body

@@ -15,12 +15,8 @@ def watcher(topic):
     return user
 
 
-def test_reply_reaches_topic_and_forum_watchers_once_each_not_the_author(
-    topic, forum, watcher, bob, on_commit
-):
-    services.topic_watch_set(
-        member=bob, topic=topic, watching=True
-    )  # the author hears nothing of their own post
+def test_reply_reaches_topic_and_forum_watchers_once_each_not_the_author(topic, forum, watcher, bob, on_commit):
+    services.topic_watch_set(member=bob, topic=topic, watching=True)  # the author hears nothing of their own post
     forum_watcher = make_member("Fern Forumwatch")
     services.forum_watch_set(member=forum_watcher, forum=forum, watching=True)
     services.forum_watch_set(member=watcher, forum=forum, watching=True)  # watches both: still one email
@@ -65,9 +61,7 @@ def test_many_watchers_are_sent_in_batches(settings, topic, bob, on_commit):
     watchers = [make_member(f"Batch Watcher {n}", established=False) for n in range(5)]
     for user in watchers:
         services.topic_watch_set(member=user, topic=topic, watching=True)
-    with mock.patch.object(
-        tasks.send_post_notifications, "delay", wraps=tasks.send_post_notifications.delay
-    ) as spy:
+    with mock.patch.object(tasks.send_post_notifications, "delay", wraps=tasks.send_post_notifications.delay) as spy:
         on_commit(services.post_create, topic=topic, author=bob, body="Hello everyone")
     assert spy.call_count == 3  # 5 recipients in batches of 2
     assert len(mail.outbox) == 5
@@ -85,17 +79,13 @@ def test_mentions_notify_the_member_but_not_in_quotes_or_code(topic, bob, on_com
 
 def test_mention_handles_ignore_case_and_punctuation():
     assert notifications.mention_handle("Tamsin Okoro-Hale") == "tamsinokorohale"
-    assert notifications.mentioned_handles("hi @tamsin-okoro-hale and @TamsinOkoroHale.") == [
-        "tamsinokorohale"
-    ]
+    assert notifications.mentioned_handles("hi @tamsin-okoro-hale and @TamsinOkoroHale.") == ["tamsinokorohale"]
     assert notifications.mentioned_handles("email me at a@example.org") == []
 
 
 def test_mentions_of_members_who_cannot_read_the_forum_are_not_sent(committee_forum, officer, on_commit):
     member = make_member("Mira Member")
-    on_commit(
-        services.topic_create, forum=committee_forum, author=officer, title="Budget", body="cc @MiraMember"
-    )
+    on_commit(services.topic_create, forum=committee_forum, author=officer, title="Budget", body="cc @MiraMember")
     assert not [m for m in mail.outbox if m.to == [member.email]]
 
 

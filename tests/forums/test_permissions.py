@@ -26,9 +26,7 @@ def world(db, forum, public_forum, committee_forum, announcements, alice, modera
     )
     members_topic = TopicFactory(forum=forum, author=alice, title="Members topic", slug="members-topic")
     public_topic = TopicFactory(forum=public_forum, author=alice, title="Public topic", slug="public-topic")
-    secret = TopicFactory(
-        forum=committee_forum, author=officer, title="Secret committee budget", slug="secret-budget"
-    )
+    secret = TopicFactory(forum=committee_forum, author=officer, title="Secret committee budget", slug="secret-budget")
     secret_post = secret.posts.get()
     hidden = PostFactory(topic=members_topic, author=alice, body="Hidden words")
     services.post_hide(post=hidden, moderator=moderator, reason="Rude")
@@ -149,12 +147,8 @@ def test_moderation_pages_matrix(client, world, role):
 def test_moderator_who_is_not_an_officer_sees_nothing_of_the_committee_forum_in_queue_or_log(
     client, world, moderator, officer
 ):
-    secret_post = PostFactory(
-        topic=world["secret"], author=officer, body="Committee only draft", status="pending"
-    )
-    services.topic_set_pinned(
-        topic=world["secret"], moderator=officer, pinned=True, reason="Committee reason"
-    )
+    secret_post = PostFactory(topic=world["secret"], author=officer, body="Committee only draft", status="pending")
+    services.topic_set_pinned(topic=world["secret"], moderator=officer, pinned=True, reason="Committee reason")
     client.force_login(moderator)
     assert "Committee only draft" not in client.get("/forums/moderation/").content.decode()
     assert "Committee reason" not in client.get("/forums/moderation/log/").content.decode()

@@ -61,9 +61,7 @@ def test_topic_page_queries_do_not_grow_with_posts(client, settings, forum, alic
         # Warm both (the first view creates the read marker), then compare.
         client.get("/forums/open/small-topic/")
         client.get("/forums/open/big-topic/")
-        assert count_queries(client, "/forums/open/small-topic/") == count_queries(
-            client, "/forums/open/big-topic/"
-        )
+        assert count_queries(client, "/forums/open/small-topic/") == count_queries(client, "/forums/open/big-topic/")
 
 
 def test_index_and_home_queries_do_not_grow_with_forums(client, alice):

@@ -18,9 +18,7 @@ from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
 
 def _skip_unless_postgres():
     if connection.vendor != "postgresql":
-        pytest.skip(
-            "Row locks need PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/sig_forums"
-        )
+        pytest.skip("Row locks need PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/sig_forums")
 
 
 def _run_together(functions):
@@ -53,10 +51,7 @@ def test_simultaneous_reports_hide_the_post_once(settings):
     post = PostFactory(topic=TopicFactory(forum=forum, author=author), author=author)
     reporters = [make_member(f"Racer {n}", established=False) for n in range(6)]
     _run_together(
-        [
-            lambda r=r: services.post_report(post=post, reporter=r, reason=Report.Reason.SPAM)
-            for r in reporters
-        ]
+        [lambda r=r: services.post_report(post=post, reporter=r, reason=Report.Reason.SPAM) for r in reporters]
     )
     assert Report.objects.filter(post=post).count() == 6
     assert ModerationLogEntry.objects.filter(action="auto_hide", post=post).count() == 1

@@ -9,14 +9,10 @@ from tests.forums.factories import PostFactory, TopicFactory
 
 @pytest.fixture
 def corpus(forum, public_forum, committee_forum, alice, officer, moderator):
-    open_topic = TopicFactory(
-        forum=forum, author=alice, title="Accessibility of lecture capture", slug="a11y"
-    )
+    open_topic = TopicFactory(forum=forum, author=alice, title="Accessibility of lecture capture", slug="a11y")
     PostFactory(topic=open_topic, author=alice, body="Captions help every student with lecture capture.")
     TopicFactory(forum=public_forum, author=alice, title="Public notes on captions", slug="pub")
-    secret = TopicFactory(
-        forum=committee_forum, author=officer, title="Captions budget", slug="secret-captions"
-    )
+    secret = TopicFactory(forum=committee_forum, author=officer, title="Captions budget", slug="secret-captions")
     PostFactory(topic=secret, author=officer, body="Confidential captions contract with a vendor.")
     PostFactory(topic=open_topic, author=alice, body="Pending captions idea", status="pending")
     hidden = PostFactory(topic=open_topic, author=alice, body="Hidden captions rant")
@@ -81,9 +77,7 @@ def test_postgres_full_text_search_ranks_title_matches_first(corpus, bob, alice,
     if connection.vendor != "postgresql":
         pytest.skip("Full-text search with ranking needs PostgreSQL (run with DATABASE_URL=postgres://...)")
     titled = TopicFactory(forum=forum, author=alice, title="Moodle quizzes", slug="moodle")
-    PostFactory(
-        topic=TopicFactory(forum=forum, author=alice, slug="other"), author=alice, body="I once used moodle"
-    )
+    PostFactory(topic=TopicFactory(forum=forum, author=alice, slug="other"), author=alice, body="I once used moodle")
     results = list(selectors.search_posts(bob, "moodle"))
     assert results[0].topic == titled
     assert all(hasattr(post, "rank") for post in results)

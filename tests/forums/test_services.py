@@ -81,18 +81,14 @@ def test_locked_topic_refuses_members_but_not_moderators(topic, bob, moderator):
     services.topic_set_locked(topic=topic, moderator=moderator, locked=True, reason="Cooling off")
     with pytest.raises(NotAllowed, match="locked"):
         services.post_create(topic=topic, author=bob, body="but wait")
-    assert (
-        services.post_create(topic=topic, author=moderator, body="Locked for now.").status == Status.VISIBLE
-    )
+    assert services.post_create(topic=topic, author=moderator, body="Locked for now.").status == Status.VISIBLE
     entry = ModerationLogEntry.objects.get(action=Action.LOCK)
     assert entry.actor == moderator and entry.reason == "Cooling off" and entry.topic == topic
 
 
 def test_suspended_member_cannot_post_until_the_end(topic, bob, moderator, on_commit):
     until = timezone.now() + timezone.timedelta(days=3)
-    on_commit(
-        services.member_suspend, member=bob, moderator=moderator, until=until, reason="Repeated insults"
-    )
+    on_commit(services.member_suspend, member=bob, moderator=moderator, until=until, reason="Repeated insults")
     with pytest.raises(Suspended, match="Repeated insults"):
         services.post_create(topic=topic, author=bob, body="hello")
     assert [m.to for m in mail.outbox] == [[bob.email]]
@@ -142,10 +138,7 @@ def test_committee_forum_is_closed_to_members_and_moderators(committee_forum, bo
         services.topic_create(forum=committee_forum, author=bob, title="x", body="y")
     with pytest.raises(NotAllowed):
         services.topic_create(forum=committee_forum, author=moderator, title="x", body="y")
-    assert (
-        services.topic_create(forum=committee_forum, author=officer, title="x", body="y").status
-        == Status.VISIBLE
-    )
+    assert services.topic_create(forum=committee_forum, author=officer, title="x", body="y").status == Status.VISIBLE
 
 
 def test_anonymous_posts_only_where_allowed(forum, public_forum, alice):
@@ -175,9 +168,7 @@ def test_slow_mode_allows_one_post_per_member_per_period(topic, bob, moderator):
     with pytest.raises(TooSoon, match="slow mode"):
         services.post_create(topic=topic, author=bob, body="two")
     assert services.post_create(topic=topic, author=cara, body="other member").status == Status.VISIBLE
-    Post.objects.filter(author=bob, topic=topic).update(
-        created_at=timezone.now() - timezone.timedelta(minutes=11)
-    )
+    Post.objects.filter(author=bob, topic=topic).update(created_at=timezone.now() - timezone.timedelta(minutes=11))
     services.post_create(topic=topic, author=bob, body="later")
     assert services.post_create(topic=topic, author=moderator, body="m1") and services.post_create(
         topic=topic, author=moderator, body="m2"
@@ -350,20 +341,3 @@ def test_newcomer_editing_a_link_into_a_visible_post_sends_it_back_to_the_queue(
     assert post.status == Status.VISIBLE
     post = services.post_edit(post=post, editor=newcomer, body="now with https://spam.example")
     assert post.status == Status.PENDING
-
-
-def test_digest_section_lists_only_readable_new_topics(public_forum, committee_forum, forum, alice):
-    from django.contrib.auth.models import AnonymousUser
-
-    from forums.digest import section
-    from tests.forums.factories import TopicFactory
-
-    since = timezone.now() - timezone.timedelta(days=1)
-    TopicFactory(forum=public_forum, author=alice, title="Public news")
-    TopicFactory(forum=forum, author=alice, title="Members news")
-    TopicFactory(forum=committee_forum, author=alice, title="Committee news")
-    titles = [item["title"] for item in section(AnonymousUser(), since)["items"]]
-    assert titles == ["Public news"]
-    titles = {item["title"] for item in section(alice, since)["items"]}
-    assert {"Public news", "Members news"} <= titles and "Committee news" not in titles
-    assert section(alice, timezone.now()) is None

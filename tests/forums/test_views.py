@@ -45,9 +45,7 @@ def test_member_replies_and_lands_on_their_post(client, topic, bob):
     assert follow.url == f"/forums/open/{topic.slug}/#post-{post.pk}"
 
 
-def test_newcomer_reply_waits_and_is_seen_only_by_them_and_moderators(
-    client, topic, newcomer, bob, moderator
-):
+def test_newcomer_reply_waits_and_is_seen_only_by_them_and_moderators(client, topic, newcomer, bob, moderator):
     login(client, newcomer)
     response = client.post(f"/forums/open/{topic.slug}/reply/", {"body": "My first words"}, follow=True)
     assert "waiting for a moderator" in response.content.decode()
@@ -79,20 +77,14 @@ def test_quote_prefills_the_reply_with_the_quoted_post(client, topic, bob):
 
 
 def test_quote_of_an_anonymous_post_does_not_name_the_author(client, forum, alice, bob):
-    topic = services.topic_create(
-        forum=forum, author=alice, title="Hard", body="Secret feeling", is_anonymous=True
-    )
+    topic = services.topic_create(forum=forum, author=alice, title="Hard", body="Secret feeling", is_anonymous=True)
     login(client, bob)
     body = client.get(f"/forums/open/{topic.slug}/reply/?quote={topic.posts.get().pk}").content.decode()
     assert "An anonymous member wrote:" in body and "Alice" not in body
 
 
-def test_anonymous_post_shows_anonymous_member_to_members_and_reveal_is_logged(
-    client, forum, alice, bob, moderator
-):
-    topic = services.topic_create(
-        forum=forum, author=alice, title="Hard", body="Secret feeling", is_anonymous=True
-    )
+def test_anonymous_post_shows_anonymous_member_to_members_and_reveal_is_logged(client, forum, alice, bob, moderator):
+    topic = services.topic_create(forum=forum, author=alice, title="Hard", body="Secret feeling", is_anonymous=True)
     post = topic.posts.get()
     login(client, bob)
     body = client.get(f"/forums/open/{topic.slug}/").content.decode()
@@ -105,9 +97,7 @@ def test_anonymous_post_shows_anonymous_member_to_members_and_reveal_is_logged(
     assert f"/forums/member/{alice.pk}/" not in body  # no link that would name the author unlogged
     response = client.post(f"/forums/post/{post.pk}/reveal/", {"reason": "Threat reported"})
     assert "Alice Brookfield" in response.content.decode()
-    assert ModerationLogEntry.objects.filter(
-        action="reveal", actor=moderator, reason="Threat reported"
-    ).exists()
+    assert ModerationLogEntry.objects.filter(action="reveal", actor=moderator, reason="Threat reported").exists()
 
 
 def test_muted_members_posts_collapse(client, topic, alice, bob):

@@ -21,8 +21,9 @@ def test_visitor_and_member_without_record_are_not_association_members():
 
 
 def test_verified_individual_member_counts_until_expiry():
-    m = _membership(kind="individual", membership_number="M123456", status="verified",
-                    expires_on=TODAY + datetime.timedelta(days=1))
+    m = _membership(
+        kind="individual", membership_number="M123456", status="verified", expires_on=TODAY + datetime.timedelta(days=1)
+    )
     assert is_current_association_member(m.user, today=TODAY)
     assert not is_current_association_member(m.user, today=TODAY + datetime.timedelta(days=2))
 

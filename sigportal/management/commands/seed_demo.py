@@ -2,11 +2,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from members.demo import DEMO_PASSWORD
+from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 # Each app seeds its own demo data; later apps append their seeder here (members first: the others use its people).
 DEMO_SEEDERS = [
     "members.demo.seed",
+    "members.demo_mailing.seed",
+    "members.demo_committee.seed",
     "forums.demo.seed",
 ]
 
@@ -15,12 +17,9 @@ class Command(BaseCommand):
     help = "Fill the database with invented demo data. Running it again changes nothing."
 
     def handle(self, *args, **options):
-        accounts = []
         with transaction.atomic():
             for path in DEMO_SEEDERS:
-                result = import_string(path)(stdout=self.stdout)
-                if path == "members.demo.seed":
-                    accounts = result
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo accounts (password for all: %s):" % DEMO_PASSWORD))
-        for account in accounts:
+                import_string(path)(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Demo accounts (password for all: {DEMO_PASSWORD}):"))
+        for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['role']:<10} {account['email']}")

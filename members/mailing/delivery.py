@@ -1,0 +1,352 @@
+"""
+Sending list mail exactly once.
+
+Every (issue or announcement, subscriber) pair has one Delivery row (unique constraints). A send run repeats:
+
+1. claim a batch: in one transaction, lock up to DIGEST_BATCH_SIZE pending rows (`SELECT ... FOR UPDATE SKIP LOCKED`
+   on PostgreSQL, so two runs never claim the same row) and mark them "sending";
+2. send the batch over ONE mail connection;
+3. record the outcome in one transaction: "sent" with the message id, "failed", or back to "pending" after a
+   temporary failure (retried later with backoff, up to DIGEST_MAX_ATTEMPTS).
+
+A run that dies leaves its claimed rows in "sending"; the next run gives them back after DIGEST_CLAIM_LEASE_SECONDS.
+Rows recorded as sent are never sent again. Queries per batch are constant; they do not grow per recipient.
+"""
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from members.mailing import tokens
+from members.mailing.digest import (
+    DigestRenderer,
+    absolute,
+    build_run,
+    gather_sections,
+    inline_css,
+    personalise,
+    recipient_links_context,
+)
+from members.models import Announcement, Delivery, DigestIssue, Subscriber
+from members.text import render_markdown
+
+log = logging.getLogger(__name__)
+
+TEMPORARY_ERRORS = (smtplib.SMTPException, ConnectionError, OSError)
+
+
+@dataclass
+class SendResult:
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    batches: int = 0
+    temporary_error: str = ""
+    # Rows still claimed by another run when this one finished (a live run, or one that died: see the lease).
+    claimed_elsewhere: int = 0
+    message_ids: list = field(default_factory=list)
+
+
+def _is_permanent(exc):
+    """A refusal that retrying will not cure: the recipient was refused, or the server answered 5xx."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def list_id():
+    """The List-Id domain: settings.MAILING_LIST_ID, or digest.<host of SITE_URL>."""
+    return settings.MAILING_LIST_ID or f"digest.{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
+
+
+def list_headers(token):
+    """List-Id, and RFC 8058 one-click unsubscribe with a signed token."""
+    unsubscribe = absolute(reverse("mailing:unsubscribe", args=[token]))
+    return {
+        "List-Id": f"{settings.SIG_SHORT_NAME} <{list_id()}>",
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Precedence": "list",
+        "Auto-Submitted": "auto-generated",
+    }
+
+
+def build_list_message(*, to, subject, text, html, token, connection=None):
+    """One list email: text + HTML alternative, personal links substituted, list headers, our own Message-ID."""
+    message_id = make_msgid(domain=list_id())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=personalise(text, token),
+        to=[to],
+        headers={**list_headers(token), "Message-ID": message_id},
+        connection=connection,
+    )
+    message.attach_alternative(personalise(html, token), "text/html")
+    return message, message_id
+
+
+# --- composing: one per kind of mailing -----------------------------------------------------------------------------
+
+
+def digest_subject(issue):
+    """ "<SIG name> weekly digest – Issue N, <date>" (or the daily digest's, unnumbered)."""
+    context = {"SIG_NAME": settings.SIG_NAME, "number": issue.number, "day": timezone.localtime(issue.period_until)}
+    return render_to_string("members/mailing/email/digest_subject.txt", context).strip()
+
+
+class IssueComposer:
+    """Per recipient: gather their sections; render each distinct content once for the whole run."""
+
+    def __init__(self, issue):
+        self.issue = issue
+        web_url = absolute(reverse("mailing:issue", args=[issue.number])) if issue.number else ""
+        day = timezone.localtime(issue.period_until)
+        heading = f"Issue {issue.number}, {day:%-d %B %Y}" if issue.number else f"Daily digest, {day:%A %-d %B %Y}"
+        self.renderer = DigestRenderer(subject=digest_subject(issue), heading=heading, web_url=web_url)
+        self.subject = digest_subject(issue)
+
+    def parts(self, subscriber):
+        if subscriber.frequency == Subscriber.Frequency.ANNOUNCEMENTS:
+            return None
+        sections = gather_sections(subscriber, self.issue.period_since)
+        if not sections:
+            return None
+        return self.renderer.parts(sections)
+
+
+class AnnouncementComposer:
+    """An announcement is the same for everyone: rendered once."""
+
+    def __init__(self, announcement):
+        self.announcement = announcement
+        self.subject = render_to_string(
+            "members/mailing/email/announcement_subject.txt",
+            {"SIG_SHORT_NAME": settings.SIG_SHORT_NAME, "announcement": announcement},
+        ).strip()
+        self._parts = render_announcement(announcement)
+
+    def parts(self, subscriber):
+        return self._parts
+
+
+def render_announcement(announcement):
+    context = {
+        "announcement": announcement,
+        "body_html": render_markdown(announcement.body),
+        "web_url": absolute(announcement.get_absolute_url()),
+        **recipient_links_context(),
+    }
+    text = render_to_string("members/mailing/email/announcement.txt", context)
+    html = inline_css(render_to_string("members/mailing/email/announcement.html", context))
+    return text, html
+
+
+def announcement_send_test(*, announcement, user):
+    """Send the announcement to one officer only (no delivery row; nothing is recorded as sent to the list)."""
+    text, html = render_announcement(announcement)
+    token = "test-message-links-do-not-work"
+    message, _ = build_list_message(
+        to=user.email,
+        subject=f"[Test] [{settings.SIG_SHORT_NAME}] {announcement.title}",
+        text=text,
+        html=html,
+        token=token,
+    )
+    message.send()
+
+
+# --- the send loop ------------------------------------------------------------------------------------------------
+
+
+def _mailing_filter(issue_id, announcement_id):
+    return {"issue_id": issue_id} if issue_id else {"announcement_id": announcement_id}
+
+
+def release_stale_claims(filters, *, lease_seconds=None):
+    """Give back rows claimed by a run that died (their lease ran out) so this run sends them."""
+    lease = settings.DIGEST_CLAIM_LEASE_SECONDS if lease_seconds is None else lease_seconds
+    cutoff = timezone.now() - timedelta(seconds=lease)
+    return Delivery.objects.filter(**filters, status=Delivery.Status.SENDING, claimed_at__lte=cutoff).update(
+        status=Delivery.Status.PENDING
+    )
+
+
+def claim_batch(filters, size):
+    """Lock and claim up to `size` pending rows in one transaction; other runs skip rows locked here."""
+    with transaction.atomic():
+        locked = Delivery.objects.filter(**filters, status=Delivery.Status.PENDING).order_by("pk")
+        if db_connection.features.has_select_for_update_skip_locked:
+            locked = locked.select_for_update(skip_locked=True)
+        ids = list(locked.values_list("pk", flat=True)[:size])
+        if not ids:
+            return []
+        now = timezone.now()
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(Delivery.objects.filter(pk__in=ids).select_related("subscriber__user").order_by("pk"))
+
+
+def _record(sent, failed, released, skipped):
+    """Write a batch's outcome in one transaction (a bulk update per outcome, not a query per recipient)."""
+    now = timezone.now()
+    with transaction.atomic():
+        for delivery, message_id in sent:
+            delivery.message_id = message_id[:255]
+        if sent:
+            Delivery.objects.filter(pk__in=[d.pk for d, _ in sent]).update(
+                status=Delivery.Status.SENT, sent_at=now, last_error=""
+            )
+            Delivery.objects.bulk_update([d for d, _ in sent], ["message_id"])
+        for delivery, error in failed:
+            delivery.status = Delivery.Status.FAILED
+            delivery.last_error = error[:2000]
+        for delivery, error in released:
+            delivery.status = (
+                Delivery.Status.FAILED if delivery.attempts >= settings.DIGEST_MAX_ATTEMPTS else Delivery.Status.PENDING
+            )
+            delivery.last_error = error[:2000]
+        changed = [d for d, _ in failed] + [d for d, _ in released]
+        if changed:
+            Delivery.objects.bulk_update(changed, ["status", "last_error", "attempts"])
+        if skipped:
+            Delivery.objects.filter(pk__in=[d.pk for d in skipped]).update(status=Delivery.Status.SKIPPED)
+
+
+def deliveries_send(*, issue_id=None, announcement_id=None, max_batches=None):
+    """
+    Send every pending delivery of one issue or announcement; safe to run twice or at the same time as another run.
+    Returns a SendResult; `temporary_error` is set when the caller should retry later.
+    """
+    filters = _mailing_filter(issue_id, announcement_id)
+    if issue_id:
+        mailing = DigestIssue.objects.get(pk=issue_id)
+        composer = IssueComposer(mailing)
+        period_end = mailing.period_until
+    else:
+        mailing = Announcement.objects.get(pk=announcement_id)
+        composer = AnnouncementComposer(mailing)
+        period_end = None
+    result = SendResult()
+    release_stale_claims(filters)
+    with build_run(until=period_end):
+        while max_batches is None or result.batches < max_batches:
+            batch = claim_batch(filters, settings.DIGEST_BATCH_SIZE)
+            if not batch:
+                break
+            result.batches += 1
+            _send_batch(batch, composer, result)
+            if result.temporary_error:
+                break
+            if settings.DIGEST_SEND_DELAY_SECONDS:
+                time.sleep(settings.DIGEST_SEND_DELAY_SECONDS)
+    if not mailing_finish_if_done(mailing):
+        result.claimed_elsewhere = Delivery.objects.filter(**filters, status=Delivery.Status.SENDING).count()
+    return result
+
+
+def _send_batch(batch, composer, result):
+    sent, failed, released, skipped, outgoing = [], [], [], [], []
+    for delivery in batch:
+        subscriber = delivery.subscriber
+        parts = composer.parts(subscriber) if subscriber.status == Subscriber.Status.ACTIVE else None
+        if parts is None:
+            skipped.append(delivery)
+            continue
+        outgoing.append((delivery, parts))
+
+    if outgoing:
+        connection = get_connection()
+        try:
+            connection.open()
+            for index, (delivery, (text, html)) in enumerate(outgoing):
+                message, message_id = build_list_message(
+                    to=delivery.subscriber.email,
+                    subject=composer.subject,
+                    text=text,
+                    html=html,
+                    token=tokens.manage_token(delivery.subscriber_id),
+                    connection=connection,
+                )
+                try:
+                    connection.send_messages([message])
+                except TEMPORARY_ERRORS as exc:
+                    if _is_permanent(exc):
+                        failed.append((delivery, f"{type(exc).__name__}: {exc}"))
+                        continue
+                    # The connection is suspect: this and the rest of the batch go back for a later retry. The rest
+                    # were not tried, so their claim does not count as an attempt.
+                    error = f"{type(exc).__name__}: {exc}"
+                    released.append((delivery, error))
+                    for untried, _ in outgoing[index + 1 :]:
+                        untried.attempts -= 1
+                        released.append((untried, error))
+                    result.temporary_error = error
+                    break
+                status = getattr(message, "anymail_status", None)  # an ESP's own id when django-anymail sends
+                sent.append((delivery, getattr(status, "message_id", None) or message_id))
+        except TEMPORARY_ERRORS as exc:  # opening the connection failed: nothing in this batch went out
+            error = f"{type(exc).__name__}: {exc}"
+            done = {d.pk for d, _ in sent} | {d.pk for d, _ in failed} | {d.pk for d, _ in released}
+            released.extend((d, error) for d, _ in outgoing if d.pk not in done)  # a failed connect counts as a try
+            result.temporary_error = error
+        finally:
+            try:
+                connection.close()
+            except TEMPORARY_ERRORS:
+                log.warning("closing the mail connection failed", exc_info=True)
+
+    _record(sent, failed, released, skipped)
+    result.sent += len(sent)
+    result.failed += len(failed) + sum(1 for d, _ in released if d.status == Delivery.Status.FAILED)
+    result.skipped += len(skipped)
+    result.message_ids.extend(message_id for _, message_id in sent)
+
+
+def mailing_finish_if_done(mailing):
+    """Mark an issue or announcement sent once no delivery is waiting or being sent."""
+    waiting = mailing.deliveries.filter(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING]).exists()
+    if waiting or mailing.status == mailing.Status.SENT:
+        return False
+    fields = ["status"]
+    mailing.status = mailing.Status.SENT
+    if isinstance(mailing, DigestIssue):
+        mailing.sent_at = timezone.now()
+        fields.append("sent_at")
+    mailing.save(update_fields=fields)
+    return True
+
+
+def deliveries_retry_failed(*, issue=None, announcement=None):
+    """Officers' "retry failed": failed rows go back to pending (attempts reset) and a send is queued."""
+    from members.tasks_mailing import send_mailing
+
+    mailing = issue or announcement
+    filters = _mailing_filter(issue and issue.pk, announcement and announcement.pk)
+    with transaction.atomic():
+        count = Delivery.objects.filter(**filters, status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.PENDING, attempts=0
+        )
+        if count and mailing.status == mailing.Status.SENT:
+            type(mailing).objects.filter(pk=mailing.pk).update(status=mailing.Status.SENDING)
+        if count:
+            transaction.on_commit(
+                lambda: send_mailing.delay(
+                    issue_id=issue and issue.pk, announcement_id=announcement and announcement.pk
+                )
+            )
+    return count

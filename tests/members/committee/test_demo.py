@@ -1,0 +1,29 @@
+import pytest
+
+from members import demo, demo_committee
+from members.models import Appointment, Ballot, CommitteeRole, Election, Nomination, NominationCall, VoterRoll
+from members.roles import is_officer
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return [
+        m.objects.count() for m in (CommitteeRole, Appointment, NominationCall, Nomination, Election, Ballot, VoterRoll)
+    ]
+
+
+def test_demo_committee_seeds_once_and_changes_nothing_the_second_time(client):
+    demo.seed()
+    demo_committee.seed()
+    first = counts()
+    demo_committee.seed()
+    assert counts() == first
+    html = client.get("/committee/").content.decode()
+    assert "Aurelia Brackenbury" in html and "Vacant seat" in html and "Gwilym Otterburn" in html
+    assert "Call for nominations: Co-Chair and Officer" in html
+    closed = NominationCall.objects.get(slug="vice-chair-nominations-2025")
+    assert "Results: 7 ballots cast" in client.get(closed.get_absolute_url()).content.decode()
+    # The demo officer holds an Officers seat, so the daily sync keeps their access.
+    officer = Appointment.objects.get(user__email="officer@demo.sigportal.test").user
+    assert is_officer(officer)

@@ -1,0 +1,366 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from members.mailing import delivery, tokens
+from members.mailing.digest import DigestItem, DigestSection, digest_section, section_choices, shared
+from members.mailing.issues import digest_issue_build
+from members.models import Delivery, DigestIssue, Subscriber
+from members.tasks_mailing import build_daily_digest, build_weekly_digest, send_mailing
+from tests.members.mailing.factories import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_weekly_issue_is_numbered_sent_once_to_weekly_subscribers_with_list_headers(sent_announcement):
+    weekly = SubscriberFactory.create_batch(3)
+    SubscriberFactory(frequency=Subscriber.Frequency.DAILY)
+    SubscriberFactory(frequency=Subscriber.Frequency.ANNOUNCEMENTS)
+    SubscriberFactory(status=Subscriber.Status.PENDING)
+    SubscriberFactory(status=Subscriber.Status.UNSUBSCRIBED)
+    mail.outbox.clear()
+
+    issue_id = build_weekly_digest()
+
+    issue = DigestIssue.objects.get(pk=issue_id)
+    assert issue.number == 1
+    assert issue.status == DigestIssue.Status.SENT
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.email for s in weekly)
+    message = mail.outbox[0]
+    day = timezone.localtime(issue.period_until).strftime("%-d %B %Y")
+    assert message.subject == f"Learning Technology Inclusion SIG weekly digest – Issue 1, {day}"
+    assert "Spring webinar: call for speakers" in message.body
+    assert "View in your browser: https://sig.example.org/digest/1/" in message.body
+    html = message.alternatives[0][0]
+    assert 'name="color-scheme"' in html and "prefers-color-scheme: dark" in html
+    assert 'style="' in html  # CSS inlined for clients that drop <style>
+    subscriber = Subscriber.objects.get(email=message.to[0])
+    token = tokens.manage_token(subscriber.pk)
+    assert message.extra_headers["List-Unsubscribe"] == f"<https://sig.example.org/mailing-list/unsubscribe/{token}/>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["List-Id"].endswith("<digest.sig.example.org>")
+    assert f"/mailing-list/unsubscribe/{token}/" in message.body
+    assert f"/mailing-list/unsubscribe/{token}/" in html
+    # each recipient gets their own token, never another's
+    others = [m for m in mail.outbox if m.to != message.to]
+    assert all(token not in m.body for m in others)
+    rows = Delivery.objects.filter(issue=issue)
+    assert rows.count() == 3
+    assert all(d.status == "sent" and d.message_id.startswith("<") for d in rows)
+    assert {d.message_id for d in rows} == {m.extra_headers["Message-ID"] for m in mail.outbox}
+
+
+def test_running_the_send_task_twice_sends_each_message_once(sent_announcement):
+    SubscriberFactory.create_batch(5)
+    mail.outbox.clear()
+    issue_id = build_weekly_digest()
+    assert len(mail.outbox) == 5
+    send_mailing(issue_id=issue_id)
+    send_mailing(issue_id=issue_id)
+    build_weekly_digest()  # nothing new since issue 1: no issue 2
+    assert len(mail.outbox) == 5
+    assert DigestIssue.objects.count() == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(Subscriber.objects.values_list("email", flat=True))
+
+
+def test_an_issue_with_nothing_new_is_not_created_or_sent(db):
+    SubscriberFactory.create_batch(2)
+    assert build_weekly_digest() is None
+    assert not DigestIssue.objects.exists()
+    assert mail.outbox == []
+
+
+def test_next_issue_gathers_only_what_is_new_since_the_previous_one(sent_announcement, settings):
+    SubscriberFactory()
+    first = DigestIssue.objects.get(pk=build_weekly_digest())
+    from members.mailing.announcements import announcement_send_to_list
+    from tests.members.mailing.factories import AnnouncementFactory
+
+    announcement_send_to_list(announcement=AnnouncementFactory(title="General meeting agenda"))
+    second = digest_issue_build(kind=DigestIssue.Kind.WEEKLY, now=timezone.now() + timedelta(minutes=1))
+    assert second.number == first.number + 1
+    assert second.period_since == first.period_until
+    titles = [item["title"] for s in second.content["sections"] for item in s["items"]]
+    assert titles == ["General meeting agenda"]
+
+
+def test_daily_digest_goes_only_to_daily_subscribers_and_is_not_numbered_or_archived(sent_announcement, client):
+    daily = SubscriberFactory(frequency=Subscriber.Frequency.DAILY)
+    SubscriberFactory(frequency=Subscriber.Frequency.WEEKLY)
+    mail.outbox.clear()
+    issue = DigestIssue.objects.get(pk=build_daily_digest())
+    assert issue.number is None
+    assert [m.to for m in mail.outbox] == [[daily.email]]
+    assert "daily digest" in mail.outbox[0].subject
+    assert "View in your browser" not in mail.outbox[0].body
+    assert client.get(reverse("mailing:archive")).context["issues"].count() == 0
+
+
+def test_subscriber_who_left_out_a_section_is_skipped_when_nothing_else_remains(sent_announcement):
+    keen = SubscriberFactory()
+    SubscriberFactory(sections=[])
+    mail.outbox.clear()
+    issue = DigestIssue.objects.get(pk=build_weekly_digest())
+    assert [m.to for m in mail.outbox] == [[keen.email]]
+    assert Delivery.objects.filter(issue=issue, status=Delivery.Status.SKIPPED).count() == 1
+    assert issue.status == DigestIssue.Status.SENT
+
+
+def test_unsubscribing_between_build_and_send_means_no_mail(sent_announcement, monkeypatch):
+    leaving = SubscriberFactory()
+    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", lambda **kw: None)
+    issue = digest_issue_build(kind=DigestIssue.Kind.WEEKLY)
+    Subscriber.objects.filter(pk=leaving.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+    mail.outbox.clear()
+    delivery.deliveries_send(issue_id=issue.pk)
+    assert mail.outbox == []
+    assert Delivery.objects.get(issue=issue).status == Delivery.Status.SKIPPED
+
+
+# --- failures ------------------------------------------------------------------------------------------------------
+
+
+class FlakyBackend:
+    """A mail connection that fails with a temporary error on the n-th message it is given."""
+
+    fail_on = set()
+    sent = []
+    opened = 0
+    error = ConnectionError("connection reset by peer")
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def open(self):
+        type(self).opened += 1
+
+    def close(self):
+        pass
+
+    def send_messages(self, messages):
+        for message in messages:
+            address = message.to[0]
+            if address in type(self).fail_on:
+                raise type(self).error
+            type(self).sent.append(address)
+        return len(messages)
+
+
+@pytest.fixture
+def flaky(settings):
+    settings.EMAIL_BACKEND = "tests.members.mailing.test_digest.FlakyBackend"
+    FlakyBackend.fail_on = set()
+    FlakyBackend.sent = []
+    FlakyBackend.opened = 0
+    FlakyBackend.error = ConnectionError("connection reset by peer")
+    return FlakyBackend
+
+
+REAL_DELAY = send_mailing.delay
+
+
+def _issue_without_sending(monkeypatch):
+    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", lambda **kw: None)
+    return digest_issue_build(kind=DigestIssue.Kind.WEEKLY)
+
+
+def _allow_sending(monkeypatch):
+    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", REAL_DELAY)
+
+
+def test_temporary_failure_is_recorded_and_a_later_run_resumes_without_resending(
+    sent_announcement, flaky, monkeypatch, settings
+):
+    settings.DIGEST_BATCH_SIZE = 3
+    subscribers = SubscriberFactory.create_batch(7)
+    issue = _issue_without_sending(monkeypatch)
+    flaky.fail_on = {subscribers[4].email}
+
+    result = delivery.deliveries_send(issue_id=issue.pk)
+    assert result.temporary_error.startswith("ConnectionError")
+    assert flaky.sent == [s.email for s in subscribers[:4]]
+    waiting = Delivery.objects.get(issue=issue, subscriber=subscribers[4])
+    assert waiting.status == Delivery.Status.PENDING and "connection reset" in waiting.last_error
+    issue.refresh_from_db()
+    assert issue.status == DigestIssue.Status.SENDING
+
+    flaky.fail_on = set()
+    delivery.deliveries_send(issue_id=issue.pk)
+    assert sorted(flaky.sent) == sorted(s.email for s in subscribers)
+    assert len(flaky.sent) == 7
+    issue.refresh_from_db()
+    assert issue.status == DigestIssue.Status.SENT
+    # one connection per batch: 3 batches in the two runs (3, 1 then failure, then 3)
+    assert flaky.opened == 3
+
+
+def test_delivery_failing_every_time_is_marked_failed_after_max_attempts_and_officer_can_retry(
+    sent_announcement, flaky, monkeypatch, settings
+):
+    settings.DIGEST_MAX_ATTEMPTS = 2
+    broken, fine = SubscriberFactory(email="broken@example.net"), SubscriberFactory(email="fine@example.net")
+    issue = _issue_without_sending(monkeypatch)
+    flaky.fail_on = {broken.email}
+    for _ in range(3):
+        delivery.deliveries_send(issue_id=issue.pk)
+    row = Delivery.objects.get(issue=issue, subscriber=broken)
+    assert row.status == Delivery.Status.FAILED
+    assert row.attempts == 2
+    assert flaky.sent == [fine.email]
+    issue.refresh_from_db()
+    assert issue.status == DigestIssue.Status.SENT
+
+    flaky.fail_on = set()
+    _allow_sending(monkeypatch)
+    assert delivery.deliveries_retry_failed(issue=issue) == 1
+    assert flaky.sent == [fine.email, broken.email]
+    row.refresh_from_db()
+    assert row.status == Delivery.Status.SENT
+
+
+def test_permanent_refusal_fails_that_delivery_and_the_batch_goes_on(sent_announcement, flaky, monkeypatch):
+    import smtplib
+
+    a, b, c = SubscriberFactory.create_batch(3)
+    issue = _issue_without_sending(monkeypatch)
+    flaky.fail_on = {b.email}
+    flaky.error = smtplib.SMTPRecipientsRefused({b.email: (550, b"no such user")})
+    result = delivery.deliveries_send(issue_id=issue.pk)
+    assert result.sent == 2 and result.failed == 1 and not result.temporary_error
+    assert Delivery.objects.get(subscriber=b).status == Delivery.Status.FAILED
+    assert sorted(flaky.sent) == sorted([a.email, c.email])
+
+
+def test_a_run_that_died_after_claiming_gives_back_its_rows_after_the_lease(sent_announcement, monkeypatch, settings):
+    subscribers = SubscriberFactory.create_batch(4)
+    issue = _issue_without_sending(monkeypatch)
+    # A run claimed two rows and died before sending them.
+    claimed = delivery.claim_batch({"issue_id": issue.pk}, 2)
+    assert len(claimed) == 2
+    settings.DIGEST_CLAIM_LEASE_SECONDS = 3600
+    delivery.deliveries_send(issue_id=issue.pk)
+    assert len(mail.outbox) == 2  # the claimed rows are still within their lease
+    Delivery.objects.filter(status=Delivery.Status.SENDING).update(claimed_at=timezone.now() - timedelta(hours=2))
+    delivery.deliveries_send(issue_id=issue.pk)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(s.email for s in subscribers)
+
+
+def test_digest_task_run_while_the_previous_run_is_still_sending_does_not_double_send(
+    sent_announcement, monkeypatch, settings
+):
+    """A second run starts while the first still holds a batch: it sends only the rest, and no new issue is built."""
+    subscribers = SubscriberFactory.create_batch(6)
+    issue = _issue_without_sending(monkeypatch)
+    _allow_sending(monkeypatch)
+    in_flight = delivery.claim_batch({"issue_id": issue.pk}, 2)  # the first run's current batch
+    build_weekly_digest()  # the Monday task runs again: resumes the unfinished issue, builds nothing new
+    assert DigestIssue.objects.count() == 1
+    in_flight_emails = {d.subscriber.email for d in in_flight}
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        s.email for s in subscribers if s.email not in in_flight_emails
+    )
+    issue.refresh_from_db()
+    assert issue.status == DigestIssue.Status.SENDING  # the first run's rows are not finished yet
+
+
+# --- rendering once per distinct content, and query counts ------------------------------------------------------
+
+
+def _queries_to_build_and_send(n, settings):
+    SubscriberFactory.create_batch(n)
+    with CaptureQueriesContext(connection) as queries:
+        issue_id = build_weekly_digest()
+    assert Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.SENT).count() == n
+    return len(queries)
+
+
+def test_queries_to_build_and_send_an_issue_do_not_grow_per_recipient(sent_announcement, settings):
+    """Queries grow per batch of 100, never per recipient: 120 and 200 readers (2 batches each) cost the same."""
+    settings.DIGEST_BATCH_SIZE = 100
+    counts = {}
+    for n in (20, 120, 200):
+        Subscriber.objects.all().delete()
+        DigestIssue.objects.all().delete()
+        mail.outbox.clear()
+        counts[n] = _queries_to_build_and_send(n, settings)
+        assert len(mail.outbox) == n
+    assert counts[120] == counts[200]
+    per_batch = counts[200] - counts[20]
+    assert 0 < per_batch <= 10, counts
+    print(f"queries to build and send: {counts} (one more batch costs {per_batch})")
+
+
+def test_measure_queries_for_2000_subscribers(sent_announcement, settings, capsys):
+    """The issue's figure: build and send one issue to 2,000 subscribers in batches of 100 (printed, see -s)."""
+    settings.DIGEST_BATCH_SIZE = 100
+    small = _queries_to_build_and_send(200, settings)  # 2 batches
+    Subscriber.objects.all().delete()
+    DigestIssue.objects.all().delete()
+    mail.outbox.clear()
+    Subscriber.objects.bulk_create(
+        [Subscriber(email=f"bulk{i:04d}@example.net", status=Subscriber.Status.ACTIVE) for i in range(2000)]
+    )
+    with CaptureQueriesContext(connection) as queries:
+        issue_id = build_weekly_digest()
+    assert Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.SENT).count() == 2000
+    assert len(mail.outbox) == 2000
+    per_batch = 9
+    assert len(queries) == small + 18 * per_batch  # 20 batches: only the per-batch work grows
+    with capsys.disabled():
+        print(f"\n[mailing] build + send one issue to 2,000 subscribers: {len(queries)} queries (20 batches of 100)")
+
+
+def test_shared_content_is_rendered_once_per_issue_not_per_recipient(sent_announcement, monkeypatch):
+    SubscriberFactory.create_batch(30)
+    issue = _issue_without_sending(monkeypatch)
+    composer = delivery.IssueComposer(issue)
+    monkeypatch.setattr(delivery, "IssueComposer", lambda issue: composer)
+    delivery.deliveries_send(issue_id=issue.pk)
+    assert len(mail.outbox) == 30
+    assert composer.renderer.section_renders == 2  # the announcements section, as text and as HTML
+    assert composer.renderer.message_renders == 1
+
+
+calls = []
+
+
+@digest_section(key="events", title="Events")
+def personal_events(subscriber, since):
+    """A section that differs per recipient (like 'your registrations') but queries once per run."""
+    everyone = shared("events-everyone", lambda: calls.append(1) or ["Quarterly webinar"])
+    items = [DigestItem(title=t, url="/events/1/") for t in everyone]
+    if subscriber is not None and subscriber.user_id:
+        items.append(DigestItem(title="You are registered: Open forum", url="/events/2/"))
+    return DigestSection(key="events", title="Events", items=items)
+
+
+def test_personal_sections_are_personal_and_shared_work_happens_once(sent_announcement, settings, member):
+    settings.DIGEST_SECTIONS = ["members.mailing.sections.announcements", f"{__name__}.personal_events"]
+    calls.clear()
+    SubscriberFactory.create_batch(3)
+    SubscriberFactory(user=member, email=member.email)
+    mail.outbox.clear()
+    issue = DigestIssue.objects.get(pk=build_weekly_digest())
+    personal = [m for m in mail.outbox if "You are registered" in m.body]
+    assert [m.to for m in personal] == [[member.email]]
+    assert len(mail.outbox) == 4
+    # the public web copy has no personal content
+    assert "You are registered" not in str(issue.content)
+    assert len(calls) == 2  # once when building (public copy), once for the whole send run
+    assert ("events", "Events") in section_choices()
+
+
+def test_chosen_sections_are_respected(sent_announcement, settings):
+    settings.DIGEST_SECTIONS = ["members.mailing.sections.announcements", f"{__name__}.personal_events"]
+    only_events = SubscriberFactory(sections=["events"])
+    mail.outbox.clear()
+    build_weekly_digest()
+    (message,) = mail.outbox
+    assert message.to == [only_events.email]
+    assert "Quarterly webinar" in message.body
+    assert "Spring webinar" not in message.body

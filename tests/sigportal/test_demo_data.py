@@ -1,0 +1,36 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _row_counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"members", "events", "forums", "sigportal", "flatpages", "auth", "account"}
+    }
+
+
+def test_seed_demo_is_idempotent_and_creates_the_three_demo_accounts(capsys):
+    call_command("seed_demo")
+    first = _row_counts()
+    call_command("seed_demo")
+    assert _row_counts() == first
+
+    out = capsys.readouterr().out
+    for email in ("member@demo.sigportal.test", "moderator@demo.sigportal.test", "officer@demo.sigportal.test"):
+        assert email in out
+
+
+def test_demo_officer_can_log_in_and_open_the_admin(client):
+    call_command("seed_demo")
+    assert client.login(username="officer@demo.sigportal.test", password="demo-pass-2026")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_demo_member_has_no_admin_access(client):
+    call_command("seed_demo")
+    assert client.login(username="member@demo.sigportal.test", password="demo-pass-2026")
+    assert client.get("/admin/").status_code == 302

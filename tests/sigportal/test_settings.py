@@ -1,0 +1,93 @@
+"""The portal refuses to start on a wrong or missing setting, and names the variable."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = secrets.token_urlsafe(60)
+# The test run's own environment must not leak into the portal being checked.
+IGNORED = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def _check(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in IGNORED}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _check(DEBUG="false", ALLOWED_HOSTS="sig.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_a_weak_secret_key():
+    result = _check(DEBUG="false", SECRET_KEY="short", ALLOWED_HOSTS="sig.example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "nonsense://somewhere/db"),
+        ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("SITE_URL", "not a url"),
+        ("EMAIL_URL", "pigeon://coop"),
+    ],
+)
+def test_a_malformed_variable_stops_the_portal_with_its_name(name, value):
+    env = {"DEBUG": "true", name: value}
+    result = _check(**env)
+    assert result.returncode != 0
+    assert f"Environment variable {name} is not valid" in result.stderr
+
+
+def test_deploy_check_passes_with_production_like_settings():
+    result = _check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="sig.example.org",
+        SITE_URL="https://sig.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_rate_limits_and_tasks_have_no_redis():
+    result = _check(
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="sig.example.org",
+        SITE_URL="https://sig.example.org",
+    )
+    assert result.returncode != 0
+    assert "sigportal.W001" in result.stderr
+    assert "sigportal.W002" in result.stderr
+
+
+def test_production_sends_a_content_security_policy_without_inline_scripts(client, settings):
+    response = client.get("/")
+    policy = response.headers["Content-Security-Policy"]
+    script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
+    assert "'self'" in script_src
+    assert "unsafe-inline" not in script_src
