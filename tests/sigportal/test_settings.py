@@ -85,7 +85,7 @@ def test_deploy_check_warns_when_rate_limits_and_tasks_have_no_redis():
     assert "sigportal.W002" in result.stderr
 
 
-def test_production_sends_a_content_security_policy_without_inline_scripts(client, settings):
+def test_production_sends_a_content_security_policy_without_inline_scripts(client, settings, db):
     response = client.get("/")
     policy = response.headers["Content-Security-Policy"]
     script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
