@@ -27,9 +27,7 @@ def people(db):
         description="A safe space for hard topics.",
     )
     alice = make_member("Alice Brookfield")
-    topic = TopicFactory(
-        forum=forum, author=alice, title="Feedback culture in our team", slug="feedback-culture"
-    )
+    topic = TopicFactory(forum=forum, author=alice, title="Feedback culture in our team", slug="feedback-culture")
     return {
         "forum": forum,
         "topic": topic,
@@ -86,9 +84,7 @@ def test_newcomer_post_is_approved_reported_hidden_and_logged(page, new_page, ax
     reported = other.get_by_role("article", name="Nia Newcombe")
     reported.get_by_role("link", name="Report").click()
     other.get_by_label("A microaggression").check()
-    other.get_by_label("Anything the moderators should know").fill(
-        "Belittles colleagues who ask for kindness."
-    )
+    other.get_by_label("Anything the moderators should know").fill("Belittles colleagues who ask for kindness.")
     axe(other, "forums-report")
     other.get_by_role("button", name="Send report").click()
     expect(other.get_by_text("Thank you for your report")).to_be_visible()
@@ -107,9 +103,9 @@ def test_newcomer_post_is_approved_reported_hidden_and_logged(page, new_page, ax
     mod.goto("/forums/moderation/log/")
     rows = mod.get_by_role("row")
     expect(rows.filter(has_text="Approved a post")).to_have_count(1)
-    expect(
-        rows.filter(has_text="Hid a post").filter(has_text="Dismisses colleagues; see principle 1.")
-    ).to_have_count(1)
+    expect(rows.filter(has_text="Hid a post").filter(has_text="Dismisses colleagues; see principle 1.")).to_have_count(
+        1
+    )
     expect(rows.filter(has_text="Mo Derrington")).to_have_count(2)
     axe(mod, "forums-moderation-log")
 
