@@ -381,8 +381,14 @@ LOGGING = {
 # Modules that export and erase a member's personal data, each with `export(user) -> dict` and `erase(user)`.
 # members.personal_data (the "Your data" page and account deletion) calls them all; members never imports the
 # other apps. Events, forums and the mailing list append their own module (e.g. "events.personal_data").
+# Each app's part of "download my data" and "delete my account": modules with export(user) and erase(user),
+# run by members.personal_data (members never imports the other apps; erasure runs in reverse order).
 PERSONAL_DATA_PROVIDERS = [
     "members.personal_data_members",
+    "members.personal_data_mailing",
+    "members.personal_data_committee",
+    "events.personal_data",
+    "forums.personal_data",
 ]
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -397,6 +403,7 @@ DIGEST_SECTIONS = [
     "members.mailing.sections.announcements",
     "events.digest.section",
     "events.digest.my_registrations",
+    "forums.digest.section",
 ]
 # Messages per batch; each batch is claimed in one transaction and sent over one mail connection.
 DIGEST_BATCH_SIZE = _env_or_fail(env.int, "DIGEST_BATCH_SIZE", default=100)
@@ -431,9 +438,23 @@ EVENT_REMINDER_OFFSETS = [
     timedelta(minutes=int(m)) for m in _env_or_fail(env.list, "EVENT_REMINDER_OFFSETS_MINUTES", default=["1440", "60"])
 ]
 
-# Each app's export(user)/erase(user) of a member's personal data (the members app runs them all).
-PERSONAL_DATA_PROVIDERS = [
-    "members.personal_data_mailing",
-    "members.personal_data_committee",
-    "events.personal_data",
-]
+
+# ---------------------------------------------------------------------------------------------------------------------
+# --- Forums --- (forums.services, views and tasks rely on these; none is read from the environment)
+# ---------------------------------------------------------------------------------------------------------------------
+
+# A member's first N posts wait in the moderation queue (safe-space pre-moderation of newcomers).
+FORUMS_NEWCOMER_PREMODERATION_POSTS = 2
+# Until a member has this many visible posts they count as a newcomer: their posts with links wait in the
+# queue and they may post at most FORUMS_NEWCOMER_POSTS_PER_HOUR times an hour.
+FORUMS_NEWCOMER_TRUSTED_AFTER_POSTS = 10
+FORUMS_NEWCOMER_POSTS_PER_HOUR = 5
+# Authors may edit their own posts for this long after posting (moderators at any time; both keep revisions).
+FORUMS_EDIT_WINDOW_MINUTES = 30
+# This many open reports hide a post until a moderator reviews it.
+FORUMS_REPORTS_TO_HIDE = 3
+FORUMS_POST_MAX_LENGTH = 20_000
+FORUMS_TOPICS_PER_PAGE = 25
+FORUMS_POSTS_PER_PAGE = 20
+# Reply notifications are sent in batches of this many recipients per task (one SMTP connection per batch).
+FORUMS_NOTIFICATION_BATCH_SIZE = 50

@@ -22,6 +22,7 @@ urlpatterns = [
     # Before allauth's own: the same page, with a 404 status for a bad link.
     path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),
     path("events/", include("events.urls")),
+    path("forums/", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
     # The mailing list (/mailing-list/...) and the digest archive (/digest/...).
     path("", include("members.urls_mailing")),

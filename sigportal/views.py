@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from events.selectors import upcoming_for_home
+from forums.selectors import latest_topics_for
 from members.principles import current_principles
 from sigportal.models import WorkerHeartbeat
 
@@ -11,9 +12,8 @@ from sigportal.models import WorkerHeartbeat
 def home(request):
     """The front page: upcoming events, latest forum topics, and a call to join."""
     context = {
-        # Filled by the events and forums apps' selectors as they land.
         "upcoming_events": upcoming_for_home(request.user, limit=3),
-        "latest_topics": [],
+        "latest_topics": latest_topics_for(request.user, limit=5),
     }
     return render(request, "sigportal/home.html", context)
 

@@ -10,6 +10,7 @@ DEMO_SEEDERS = [
     "members.demo_mailing.seed",
     "members.demo_committee.seed",
     "events.demo.seed",
+    "forums.demo.seed",
 ]
 
 

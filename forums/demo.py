@@ -1,0 +1,216 @@
+"""
+Demo forums: an open forum where anonymous posts are allowed, an Announcements forum where only officers start
+topics, a public practice forum and a committee-only room; topics with replies, a pending post and an open
+report. Invented people only. Safe to run again: it changes nothing the second time.
+"""
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from members.models import User
+
+from .models import Forum, Post, Report, Status, Topic
+from .services import topic_refresh_stats
+
+# Two extra invented voices so threads read like conversations; the newcomer's post waits in the queue.
+EXTRA_MEMBERS = [
+    {"email": "ffion@demo.sigportal.test", "name": "Ffion Calder"},
+    {"email": "newcomer@demo.sigportal.test", "name": "Jonah Redbridge"},
+]
+
+FORUMS = [
+    {
+        "slug": "announcements",
+        "name": "Announcements",
+        "order": 0,
+        "visibility": Forum.Visibility.PUBLIC,
+        "who_may_start_topics": Forum.Starters.OFFICERS,
+        "description": "News from the committee: webinars, general meetings, calls for nominations.",
+    },
+    {
+        "slug": "open-forum",
+        "name": "Open forum",
+        "order": 10,
+        "visibility": Forum.Visibility.MEMBERS,
+        "allow_anonymous": True,
+        "description": (
+            "A safe space for hard topics: racism, bullying, microaggressions at work. You may post as an "
+            "**anonymous member**. Moderators read every report."
+        ),
+    },
+    {
+        "slug": "practice",
+        "name": "Learning technology practice",
+        "order": 20,
+        "visibility": Forum.Visibility.PUBLIC,
+        "description": "Tools, evaluation, staff development and portfolio support: share what works.",
+    },
+    {
+        "slug": "committee",
+        "name": "Committee room",
+        "order": 90,
+        "visibility": Forum.Visibility.COMMITTEE,
+        "description": "For officers only.",
+    },
+]
+
+# (forum slug, topic slug, title, author key, anonymous, [(author key, body, anonymous), ...])
+TOPICS = [
+    (
+        "announcements",
+        "quarterly-webinar-and-general-meeting",
+        "Quarterly webinar and general meeting: save the date",
+        "officer",
+        False,
+        [
+            (
+                "officer",
+                "Our next webinar is on evaluating lecture capture, followed by the general meeting. "
+                "Details and joining links will be on the events page.",
+                False,
+            ),
+            ("member", "Thank you! Will the recording be published afterwards?", False),
+            ("officer", "Yes, recordings go up within a week.", False),
+        ],
+    ),
+    (
+        "open-forum",
+        "microaggressions-in-course-design-meetings",
+        "Microaggressions in course design meetings",
+        "member",
+        True,
+        [
+            (
+                "member",
+                "In design meetings my suggestions are often repeated by a colleague a few minutes later "
+                "and then credited to them. How have others raised this without it becoming a conflict?",
+                True,
+            ),
+            (
+                "moderator",
+                "Thank you for trusting the group with this. A reminder that what is shared here stays "
+                "here unless the person says otherwise.",
+                False,
+            ),
+            (
+                "ffion",
+                "Something that helped me: agreeing with the chair beforehand that ideas are minuted with "
+                "the name of whoever raised them first.",
+                False,
+            ),
+        ],
+    ),
+    (
+        "practice",
+        "recruitment-and-staff-development-sub-group",
+        "Recruitment and staff development sub-group",
+        "ffion",
+        False,
+        [
+            (
+                "ffion",
+                "We are starting a sub-group on recruitment and staff development. Who would like to join "
+                "a first online meeting?",
+                False,
+            ),
+            (
+                "member",
+                "Count me in. @FfionCalder could we look at job descriptions for learning technologists?",
+                False,
+            ),
+        ],
+    ),
+    (
+        "committee",
+        "principles-revision-draft",
+        "Principles revision: first draft",
+        "officer",
+        False,
+        [
+            (
+                "officer",
+                "The draft wording of the revised principles is ready for comments before we publish it.",
+                False,
+            )
+        ],
+    ),
+]
+
+PENDING_BODY = "Hello everyone, I am new here. Is there a reading list on evaluation? https://example.org/list"
+REPORTED_BODY = "Honestly, people who cannot keep up with new tools should find another job."
+
+
+def _people():
+    people = {}
+    for account in DEMO_ACCOUNTS:
+        people[account["role"]] = User.objects.get(email=account["email"])
+    for extra in EXTRA_MEMBERS:
+        user, created = User.objects.get_or_create(email=extra["email"], defaults={"name": extra["name"]})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+    people["ffion"] = User.objects.get(email="ffion@demo.sigportal.test")
+    people["newcomer"] = User.objects.get(email="newcomer@demo.sigportal.test")
+    return people
+
+
+def seed(stdout=None):
+    people = _people()
+    forums = {}
+    for spec in FORUMS:
+        spec = dict(spec)
+        forum, _ = Forum.objects.get_or_create(slug=spec.pop("slug"), defaults=spec)
+        forums[forum.slug] = forum
+    start = timezone.now() - timezone.timedelta(days=10)
+    for n, (forum_slug, slug, title, author, anonymous, posts) in enumerate(TOPICS):
+        created_at = start + timezone.timedelta(days=n * 2)
+        topic, created = Topic.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "forum": forums[forum_slug],
+                "title": title,
+                "author": people[author],
+                "is_anonymous": anonymous,
+                "created_at": created_at,
+            },
+        )
+        if created:
+            for i, (post_author, body, post_anonymous) in enumerate(posts):
+                Post.objects.create(
+                    topic=topic,
+                    author=people[post_author],
+                    body=body,
+                    is_anonymous=post_anonymous,
+                    created_at=created_at + timezone.timedelta(hours=i * 5),
+                )
+            topic_refresh_stats(topic)
+    practice = Topic.objects.get(slug="recruitment-and-staff-development-sub-group")
+    # A newcomer's first post with a link: waiting in the moderation queue.
+    Post.objects.get_or_create(
+        topic=practice,
+        body=PENDING_BODY,
+        defaults={
+            "author": people["newcomer"],
+            "status": Status.PENDING,
+            "status_reason": "A new member's first posts are approved by a moderator before others see them.",
+        },
+    )
+    # A post with an open report, for the moderators' queue.
+    reported, created = Post.objects.get_or_create(
+        topic=practice, body=REPORTED_BODY, defaults={"author": people["ffion"]}
+    )
+    if created:
+        topic_refresh_stats(practice)
+    Report.objects.get_or_create(
+        post=reported,
+        reporter=people["member"],
+        defaults={
+            "reason": Report.Reason.MICROAGGRESSION,
+            "text": "This belittles colleagues who are learning.",
+        },
+    )
+    if stdout:
+        stdout.write(f"Forums: {len(forums)} forums, {Topic.objects.count()} topics, 1 pending post, 1 open report.")
+    return forums

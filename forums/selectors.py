@@ -1,0 +1,228 @@
+"""
+Reads of the forums. Each selector limits itself to what the viewer may see (forums.permissions) and does its
+own select_related/prefetch, so pages run a fixed number of queries however many topics and posts there are.
+"""
+
+import re
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+
+from members.roles import is_moderator
+
+from . import permissions
+from .models import Forum, ModerationLogEntry, Mute, Post, ReadMarker, Report, Status, Topic, TopicWatch
+
+
+def forums_for(user):
+    """Forums the person may read, in order, with counts of visible topics and posts."""
+    visible = Q(topics__status=Status.VISIBLE)
+    return (
+        Forum.objects.filter(visibility__in=permissions.readable_visibilities(user))
+        .annotate(
+            topic_count=Count("topics", filter=visible),
+            post_count=Sum("topics__post_count", filter=visible, default=0),
+        )
+        .order_by("order", "name")
+    )
+
+
+def forum_for(user, slug):
+    """The forum with this slug if the person may read it, else None (the view answers 404: nothing leaks)."""
+    forum = Forum.objects.filter(slug=slug).first()
+    if forum is None or not permissions.can_read_forum(user, forum):
+        return None
+    return forum
+
+
+def _with_read_markers(queryset, user):
+    if not user.is_authenticated:
+        return queryset
+    marker = ReadMarker.objects.filter(member=user, topic=OuterRef("pk")).values("last_read_at")[:1]
+    return queryset.annotate(last_read_at=Subquery(marker))
+
+
+def topics_visible_to(user):
+    """Topics the person may see, with what a list shows (author, last post and its author, read marker)."""
+    queryset = Topic.objects.filter(permissions.topic_filter_for(user)).select_related(
+        "forum", "author", "last_post__author"
+    )
+    return _with_read_markers(queryset, user)
+
+
+def topics_in_forum(user, forum):
+    """A forum's topics for its page: pinned first, then by latest activity."""
+    return topics_visible_to(user).filter(forum=forum).order_by("-pinned", "-last_post_at", "-id")
+
+
+def latest_topics_for(user, limit=5):
+    """The home page's latest topics: only visible topics in forums the viewer may read."""
+    return list(topics_visible_to(user).filter(status=Status.VISIBLE).order_by("-last_post_at", "-id")[:limit])
+
+
+def mark_unread(topics, user):
+    """Set topic.is_unread on each topic of a list that came from topics_visible_to."""
+    for topic in topics:
+        last_read = getattr(topic, "last_read_at", None)
+        topic.is_unread = user.is_authenticated and (last_read is None or topic.last_post_at > last_read)
+    return topics
+
+
+def topic_for(user, forum_slug, topic_slug):
+    """The topic if the person may see it; None otherwise. A moved topic is found by its slug alone."""
+    topic = (
+        Topic.objects.filter(permissions.topic_filter_for(user), slug=topic_slug)
+        .select_related("forum", "author")
+        .first()
+    )
+    return topic
+
+
+def posts_in_topic(user, topic):
+    """The posts of a topic the person may see, oldest first, with author and the number of revisions."""
+    return (
+        Post.objects.filter(permissions.post_filter_for(user), topic=topic)
+        .select_related("author")
+        .annotate(revision_count=Count("revisions"))
+        .order_by("created_at", "id")
+    )
+
+
+def post_for(user, post_id):
+    """The post if the person may see it, else None."""
+    post = Post.objects.select_related("topic__forum", "author").filter(pk=post_id).first()
+    if post is None or not permissions.can_see_post(user, post):
+        return None
+    return post
+
+
+def post_page_number(user, post):
+    """The page of its topic a post is on, for this viewer (permalinks)."""
+    before = (
+        posts_in_topic(user, post.topic)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, id__lt=post.pk))
+        .count()
+    )
+    return before // settings.FORUMS_POSTS_PER_PAGE + 1
+
+
+def muted_ids(user):
+    if not user.is_authenticated:
+        return set()
+    return set(Mute.objects.filter(member=user).values_list("muted_id", flat=True))
+
+
+def is_watching_topic(user, topic):
+    return user.is_authenticated and TopicWatch.objects.filter(member=user, topic=topic).exists()
+
+
+def reported_post_ids(user, posts):
+    if not user.is_authenticated:
+        return set()
+    return set(Report.objects.filter(reporter=user, post__in=posts).values_list("post_id", flat=True))
+
+
+def moderation_queue(user):
+    """(pending posts, reported posts with their open reports) in the forums this moderator may read."""
+    readable = Q(topic__forum__visibility__in=permissions.readable_visibilities(user))
+    pending = (
+        Post.objects.filter(readable, status=Status.PENDING)
+        .select_related("topic__forum", "author")
+        .order_by("created_at")
+    )
+    open_reports = Report.objects.filter(status=Report.ReportStatus.OPEN).select_related("reporter")
+    from django.db.models import Prefetch
+
+    reported = (
+        Post.objects.filter(readable, reports__status=Report.ReportStatus.OPEN)
+        .distinct()
+        .select_related("topic__forum", "author")
+        .prefetch_related(Prefetch("reports", queryset=open_reports, to_attr="open_reports"))
+        .order_by("created_at")
+    )
+    return pending, reported
+
+
+def moderation_log_for(user):
+    """Log entries the committee member may read (nothing about forums they cannot read)."""
+    readable = permissions.readable_visibilities(user)
+    return (
+        ModerationLogEntry.objects.filter(Q(forum__isnull=True) | Q(forum__visibility__in=readable))
+        .select_related("actor", "subject", "topic__forum", "post")
+        .order_by("-created_at", "-id")
+    )
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Search
+# ----------------------------------------------------------------------------------------------------------
+
+MAX_QUERY_LENGTH = 200
+
+
+def search_terms(query):
+    return [t for t in re.findall(r"\w+", query or "")[:10] if len(t) > 1]
+
+
+def search_posts(user, query):
+    """
+    Visible posts in visible topics of forums the person may read that match the query: ranked full-text
+    search on PostgreSQL, every-word icontains elsewhere. Nothing else can reach results, counts or snippets.
+    """
+    query = (query or "").strip()[:MAX_QUERY_LENGTH]
+    terms = search_terms(query)
+    if not terms:
+        return Post.objects.none()
+    base = Post.objects.filter(
+        status=Status.VISIBLE,
+        topic__status=Status.VISIBLE,
+        topic__forum__visibility__in=permissions.readable_visibilities(user),
+    ).select_related("topic__forum", "author")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("topic__title", weight="A", config="english") + SearchVector(
+            "body", weight="B", config="english"
+        )
+        search_query = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            base.annotate(search=vector, rank=SearchRank(vector, search_query))
+            .filter(search=search_query)
+            .order_by("-rank", "-created_at", "-id")
+        )
+    condition = Q()
+    for term in terms:
+        condition &= Q(body__icontains=term) | Q(topic__title__icontains=term)
+    return base.filter(condition).order_by("-created_at", "-id")
+
+
+def snippet(body, query, width=220):
+    """[(text, is_match), ...] around the first match; the template escapes and marks (no HTML here)."""
+    text = re.sub(r"[*_`#>\[\]]+", "", body or "")
+    text = re.sub(r"\s+", " ", text).strip()
+    terms = search_terms(query)
+    if not terms:
+        return [(text[:width], False)]
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - width // 3)
+    excerpt = text[start : start + width]
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if start + width < len(text) else ""
+    parts, last = [], 0
+    for match in pattern.finditer(excerpt):
+        if match.start() > last:
+            parts.append((excerpt[last : match.start()], False))
+        parts.append((match.group(0), True))
+        last = match.end()
+    parts.append((excerpt[last:], False))
+    if prefix:
+        parts.insert(0, (prefix, False))
+    if suffix:
+        parts.append((suffix, False))
+    return parts
+
+
+def can_see_moderation(user):
+    return is_moderator(user)

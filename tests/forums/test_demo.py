@@ -1,0 +1,21 @@
+from django.core.management import call_command
+
+from forums.models import Forum, Post, Report, Topic
+
+
+def test_seed_demo_twice_gives_the_forums_once(db):
+    call_command("seed_demo")
+    counts = (Forum.objects.count(), Topic.objects.count(), Post.objects.count(), Report.objects.count())
+    call_command("seed_demo")
+    assert counts == (
+        Forum.objects.count(),
+        Topic.objects.count(),
+        Post.objects.count(),
+        Report.objects.count(),
+    )
+    assert Forum.objects.get(slug="open-forum").allow_anonymous
+    assert Forum.objects.get(slug="announcements").who_may_start_topics == "officers"
+    assert Forum.objects.get(slug="committee").visibility == "committee"
+    assert Post.objects.filter(status="pending").count() == 1
+    assert Report.objects.filter(status="open").count() == 1
+    assert Topic.objects.filter(post_count__gte=2).count() >= 3
