@@ -232,6 +232,12 @@ def topic_create(*, forum, author, title, body, is_anonymous=False):
     body = _clean_body(body)
     _check_pace(user=author)
     status, reason = _initial_status(user=author, forum=forum, body=body, is_topic=True)
+    return _topic_with_first_post(
+        forum=forum, author=author, title=title, body=body, is_anonymous=is_anonymous, status=status, reason=reason
+    )
+
+
+def _topic_with_first_post(*, forum, author, title, body, is_anonymous, status, reason):
     now = timezone.now()
     with transaction.atomic():
         topic = Topic(
@@ -258,10 +264,35 @@ def topic_create(*, forum, author, title, body, is_anonymous=False):
         post.full_clean()
         post.save()
         topic_refresh_stats(topic)
-        TopicWatch.objects.get_or_create(member=author, topic=topic)
+        if author is not None:
+            TopicWatch.objects.get_or_create(member=author, topic=topic)
         if status == Status.VISIBLE:
             transaction.on_commit(lambda: _tasks().notify_new_post.delay(post.pk))
     return topic
+
+
+def announcement_topic_create(*, title, body, author):
+    """
+    Post a list announcement in the Announcements forum (the first public forum where only officers start topics).
+    The officers already approved it for the whole list, so it is visible at once. Returns the topic, or None when
+    there is no such forum.
+    """
+    forum = (
+        Forum.objects.filter(visibility=Forum.Visibility.PUBLIC, who_may_start_topics=Forum.Starters.OFFICERS)
+        .order_by("order", "pk")
+        .first()
+    )
+    if forum is None:
+        return None
+    return _topic_with_first_post(
+        forum=forum,
+        author=author,
+        title=_clean_title(title),
+        body=_clean_body(body),
+        is_anonymous=False,
+        status=Status.VISIBLE,
+        reason="",
+    )
 
 
 def post_create(*, topic, author, body, is_anonymous=False):
