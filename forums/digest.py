@@ -13,7 +13,7 @@ from django.db.models import Q
 from members.mailing.digest import DigestItem, DigestSection, digest_section, shared, until
 from members.roles import OFFICERS_GROUP
 
-from .models import Forum, Status, Topic
+from .models import Forum, Status, Topic, TopicWatch
 
 MAX_ITEMS = 10
 PUBLIC = (Forum.Visibility.PUBLIC,)
@@ -69,6 +69,48 @@ def section(subscriber, since):
                 url=topic.get_absolute_url(),
                 summary=f"{topic.forum.name} · {topic.post_count} post{'s' if topic.post_count != 1 else ''}",
                 when=topic.last_post_at,
+            )
+            for topic in topics
+        ],
+    )
+
+
+def _watched_topics_by_member(since, end):
+    watched = {}
+    watches = (
+        TopicWatch.objects.filter(
+            topic__status=Status.VISIBLE, topic__last_post_at__gt=since, topic__last_post_at__lte=end
+        )
+        .select_related("topic__forum")
+        .order_by("-topic__last_post_at", "topic_id")
+    )
+    for watch in watches:
+        watched.setdefault(watch.member_id, []).append(watch.topic)
+    return watched
+
+
+@digest_section(key="forums-watched", title="Replies in topics you watch")
+def watched_replies(subscriber, since):
+    """Topics the reader watches that have new posts, in forums they may still read; personal, never in the web copy."""
+    if subscriber is None or subscriber.user_id is None:
+        return None
+    end = until()
+    visibilities = _audience(subscriber)
+    topics = [
+        topic
+        for topic in shared(("forums-watched", since, end), lambda: _watched_topics_by_member(since, end)).get(
+            subscriber.user_id, []
+        )
+        if topic.forum.visibility in visibilities
+    ][:MAX_ITEMS]
+    if not topics:
+        return None
+    return DigestSection(
+        key="forums-watched",
+        title="Replies in topics you watch",
+        items=[
+            DigestItem(
+                title=topic.title, url=topic.get_absolute_url(), summary=topic.forum.name, when=topic.last_post_at
             )
             for topic in topics
         ],

@@ -404,6 +404,7 @@ DIGEST_SECTIONS = [
     "events.digest.section",
     "events.digest.my_registrations",
     "forums.digest.section",
+    "forums.digest.watched_replies",
 ]
 # Messages per batch; each batch is claimed in one transaction and sent over one mail connection.
 DIGEST_BATCH_SIZE = _env_or_fail(env.int, "DIGEST_BATCH_SIZE", default=100)

@@ -45,3 +45,39 @@ def test_queries_do_not_grow_with_readers(public_forum, forum, alice):
         return len(ctx.captured_queries)
 
     assert run(2) == run(30)
+
+
+def test_watched_replies_are_personal_and_respect_what_the_reader_may_read(
+    public_forum, forum, committee_forum, alice, officer
+):
+    from forums.digest import watched_replies
+    from forums.models import TopicWatch
+
+    since = timezone.now() - timezone.timedelta(days=1)
+    watched = TopicFactory(forum=forum, author=officer, title="Hybrid rooms")
+    committee = TopicFactory(forum=committee_forum, author=officer, title="Budget")
+    TopicFactory(forum=public_forum, author=officer, title="Not watched")
+    TopicWatch.objects.create(member=alice, topic=watched)
+    TopicWatch.objects.create(member=alice, topic=committee)  # e.g. watched while she sat on the committee
+
+    with build_run(until=timezone.now()):
+        mine = watched_replies(SubscriberFactory(user=alice), since)
+        assert titles(mine) == ["Hybrid rooms"]
+        assert watched_replies(None, since) is None
+        assert watched_replies(SubscriberFactory(user=officer), since) is None
+
+
+def test_watched_replies_cost_one_query_whatever_the_readers(forum, alice, django_assert_max_num_queries):
+    from forums.digest import watched_replies
+    from forums.models import TopicWatch
+
+    since = timezone.now() - timezone.timedelta(days=1)
+    topic = TopicFactory(forum=forum, author=alice, title="Watched")
+    readers = [make_member(f"reader{i}@example.org") for i in range(5)]
+    subscribers = [SubscriberFactory(user=reader) for reader in readers]
+    for reader in readers:
+        TopicWatch.objects.create(member=reader, topic=topic)
+    # The officer-id lookup and the watched topics: two queries for all five readers.
+    with build_run(until=timezone.now()), django_assert_max_num_queries(2):
+        results = [watched_replies(subscriber, since) for subscriber in subscribers]
+    assert all(titles(result) == ["Watched"] for result in results)
