@@ -1,4 +1,3 @@
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,14 +13,11 @@ from events import calendars, errors, selectors, services
 from events.eligibility import audience_description, registration_problem
 from events.forms import EventFilterForm, RegistrationForm
 from events.models import CalendarFeedToken, Event, Registration
-
-# Where a member accepts the community principles before registering. The members app provides the page
-# (URL name "members:principles-accept"); this one constant is the only place events names it.
-PRINCIPLES_ACCEPT_PATH = "/principles/accept/"
+from members.principles import accept_url
 
 
 def _principles_redirect(request, next_url):
-    return redirect(f"{PRINCIPLES_ACCEPT_PATH}?{urlencode({'next': next_url})}")
+    return redirect(accept_url(next_url))
 
 
 def event_list(request):
@@ -73,7 +69,7 @@ def event_detail(request, pk):
             "problem": problem,
             "needs_login": isinstance(problem, errors.LoginRequired),
             "needs_principles": isinstance(problem, errors.PrinciplesNotAccepted),
-            "principles_url": f"{PRINCIPLES_ACCEPT_PATH}?{urlencode({'next': request.path})}",
+            "principles_url": accept_url(request.path),
             "form": form,
             "audience": audience_description(event),
             "show_join_links": bool(registration and registration.is_confirmed),

@@ -486,26 +486,37 @@ def post_restore(*, post, moderator, reason=""):
 
 
 def topic_set_locked(*, topic, moderator, locked, reason=""):
-    _require_moderator(moderator, topic.forum)
-    with transaction.atomic():
-        topic = Topic.objects.select_for_update().select_related("forum").get(pk=topic.pk)
-        if topic.locked == locked:
-            return topic
-        topic.locked = locked
-        topic.save(update_fields=["locked"])
-        moderation_log(actor=moderator, action=Action.LOCK if locked else Action.UNLOCK, topic=topic, reason=reason)
-    return topic
+    return _topic_set_flag(
+        topic=topic,
+        moderator=moderator,
+        field="locked",
+        value=locked,
+        reason=reason,
+        action=Action.LOCK if locked else Action.UNLOCK,
+    )
 
 
 def topic_set_pinned(*, topic, moderator, pinned, reason=""):
+    return _topic_set_flag(
+        topic=topic,
+        moderator=moderator,
+        field="pinned",
+        value=pinned,
+        reason=reason,
+        action=Action.PIN if pinned else Action.UNPIN,
+    )
+
+
+def _topic_set_flag(*, topic, moderator, field, value, action, reason):
+    """Lock/unlock or pin/unpin under the topic's row lock; a change is logged, a no-op is not."""
     _require_moderator(moderator, topic.forum)
     with transaction.atomic():
         topic = Topic.objects.select_for_update().select_related("forum").get(pk=topic.pk)
-        if topic.pinned == pinned:
+        if getattr(topic, field) == value:
             return topic
-        topic.pinned = pinned
-        topic.save(update_fields=["pinned"])
-        moderation_log(actor=moderator, action=Action.PIN if pinned else Action.UNPIN, topic=topic, reason=reason)
+        setattr(topic, field, value)
+        topic.save(update_fields=[field])
+        moderation_log(actor=moderator, action=action, topic=topic, reason=reason)
     return topic
 
 

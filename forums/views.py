@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from members.principles import accept_url
 from members.roles import is_moderator, is_officer
 
 from . import permissions, selectors, services
@@ -36,14 +37,10 @@ from .forms import (
 )
 from .models import Status, Suspension
 
-# The members app's principles page (URL name members:principles-accept). Kept in this one constant until that
-# URL exists on main; then it can become reverse("members:principles-accept").
-PRINCIPLES_ACCEPT_PATH = "/principles/accept/"
-
 
 def _principles_redirect(request, next_url=None):
     messages.info(request, "Please read and accept the community principles before you post.")
-    return redirect(f"{PRINCIPLES_ACCEPT_PATH}?next={quote(next_url or request.get_full_path())}")
+    return redirect(accept_url(next_url or request.get_full_path()))
 
 
 def _form_error(form, error):
@@ -144,7 +141,7 @@ def _render_topic(request, topic, reply_form, per_page, status=200):
         "reply_form": reply_form,
         "can_reply": permissions.can_reply(user, topic) and (topic.status == Status.VISIBLE or moderator),
         "needs_principles": permissions.needs_principles(user),
-        "principles_accept_path": PRINCIPLES_ACCEPT_PATH,
+        "principles_url": accept_url(request.path),
         "suspension": services.active_suspension(user) if user.is_authenticated else None,
         "watching": selectors.is_watching_topic(user, topic),
         "is_moderator": moderator,
