@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware, as whitenoise asks, so static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions and authentication: a visitor's page from the cache costs no session, user or query.
+    "sigportal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,6 +115,27 @@ MIDDLEWARE = [
     "members.middleware.MemberTimezoneMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
+
+# Visitors' pages from the cache (sigportal/page_cache.py): retired by any write to a table pages show, and after this
+# many seconds at most (what only time changes: an event becoming past, a countdown). 0 switches the cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60)
+# Tables whose writes no visitor's page shows: writing them keeps the cached pages.
+PAGE_CACHE_IGNORED_TABLES = frozenset(
+    {
+        "django_session",
+        "django_admin_log",
+        "django_celery_beat_periodictask",
+        "django_celery_beat_periodictasks",
+        "sigportal_workerheartbeat",
+        "account_emailconfirmation",
+        "members_delivery",
+        "members_contactmessage",
+        "forums_notificationdelivery",
+        "forums_readmarker",
+        "forums_anonymousidentityview",
+        "events_emailreceipt",
+    }
+)
 
 # Benchmarks only (bench/ sets it): a trivial view and a query-count header. Never on in production.
 BENCH_MODE = _env_bool("BENCH_MODE", default=False)
@@ -330,6 +353,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # ---------------------------------------------------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache (Redis in production) and written through to the database: a member's page costs
+# no session query, and a cache restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
