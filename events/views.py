@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from events import calendars, errors, selectors, services
@@ -25,8 +26,10 @@ def event_list(request):
     form = EventFilterForm(request.GET or None, series=series)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: filters.get(k) or None for k in ("kind", "series", "q")}
-    upcoming = Paginator(selectors.upcoming_events(**filters), 20).get_page(request.GET.get("page"))
-    past = list(selectors.past_events(**filters)[:12])
+    # Lazy: the template reads them inside a fragment members share, so a cached fragment costs no query.
+    upcoming = SimpleLazyObject(
+        lambda: Paginator(selectors.upcoming_events(**filters), 20).get_page(request.GET.get("page"))
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -35,8 +38,7 @@ def event_list(request):
         {
             "form": form,
             "page_obj": upcoming,
-            "events": upcoming.object_list,
-            "past_events": past,
+            "past_events": selectors.past_events(**filters)[:12],
             "filtered": any(filters.values()),
             "query_string": query.urlencode(),
             "feed_url": settings.SITE_URL + reverse("events:feed"),

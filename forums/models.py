@@ -105,7 +105,12 @@ class Topic(models.Model):
 
     class Meta:
         ordering = ["-pinned", "-last_post_at"]
-        indexes = [models.Index(fields=["forum", "status", "-pinned", "-last_post_at"])]
+        indexes = [
+            models.Index(fields=["forum", "status", "-pinned", "-last_post_at"]),
+            # A member's forum page lists visible topics *or their own*: the OR rules out the status column, so this
+            # one lets PostgreSQL read the first page in order instead of sorting the whole forum (bench/pages).
+            models.Index(fields=["forum", "-pinned", "-last_post_at", "-id"], name="forums_topic_listing"),
+        ]
 
     def __str__(self):
         return self.title

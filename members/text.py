@@ -3,6 +3,9 @@ The one function that turns user-written Markdown into HTML. Everything a member
 nothing user-written is marked safe anywhere else.
 """
 
+import threading
+from functools import lru_cache
+
 import markdown as md
 import nh3
 from django.utils.safestring import mark_safe
@@ -40,16 +43,35 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 LINK_REL = "nofollow ugc noopener"
 
 
-def render_markdown(text):
-    """Markdown to sanitised HTML, safe to put in a page."""
-    if not text:
-        return mark_safe("")  # noqa: S308 - empty string
-    html = md.markdown(text, extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
-    clean = nh3.clean(
+# Building a Markdown converter costs more than converting a post with it: each thread keeps one and resets it.
+_converters = threading.local()
+
+
+def _converter():
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = md.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists"], output_format="html"
+        )
+    return converter
+
+
+@lru_cache(maxsize=2048)
+def _sanitised_html(text):
+    # The same text always gives the same HTML, so a page shown again (a forum's descriptions, a topic's posts)
+    # reuses the work; an edited post is new text, so nothing can be stale.
+    html = _converter().reset().convert(text)
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel=LINK_REL,
     )
-    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def render_markdown(text):
+    """Markdown to sanitised HTML, safe to put in a page."""
+    if not text:
+        return mark_safe("")  # noqa: S308 - empty string
+    return mark_safe(_sanitised_html(text))  # noqa: S308 - sanitised by nh3 in _sanitised_html

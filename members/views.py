@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -144,7 +145,8 @@ def directory(request, tag_slug=None):
         region = ""
     expertise = tag.slug if tag else request.GET.get("expertise", "").strip()[:100]
     profiles = directory_search(query=query, region=region, expertise=expertise)
-    page = Paginator(profiles, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Lazy: the page is read inside a fragment members share, so a cached fragment costs no query.
+    page = SimpleLazyObject(lambda: Paginator(profiles, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page")))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 
 from members import committee, elections, nominations
@@ -15,18 +16,36 @@ from members.models import CallRole, CommitteeRole, Election, Nomination, Nomina
 from members.roles import is_officer
 
 
+class _CommitteePage:
+    """What /committee/ shows, read only when the template asks (inside a fragment members share)."""
+
+    def __init__(self, today):
+        self.today = today
+
+    @cached_property
+    def rows(self):
+        return committee.committee_current(self.today)
+
+    @cached_property
+    def main_contact(self):
+        return next((r for r in self.rows if r["role"].is_main_contact), None)
+
+    @cached_property
+    def vacancies(self):
+        return sum(r["vacancies"] for r in self.rows)
+
+    @cached_property
+    def open_calls(self):
+        return list(nominations.open_calls())
+
+    @cached_property
+    def past(self):
+        return committee.committee_past(self.today)
+
+
 def index(request):
     """/committee/: current holders by role, vacancies, main contact, open calls, past committees."""
-    today = timezone.localdate()
-    rows = committee.committee_current(today)
-    context = {
-        "rows": rows,
-        "main_contact": next((r for r in rows if r["role"].is_main_contact), None),
-        "vacancies": sum(r["vacancies"] for r in rows),
-        "open_calls": list(nominations.open_calls()),
-        "past": committee.committee_past(today),
-    }
-    return render(request, "members/committee/index.html", context)
+    return render(request, "members/committee/index.html", {"committee": _CommitteePage(timezone.localdate())})
 
 
 def _client_ip(request):

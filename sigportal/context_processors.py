@@ -9,3 +9,10 @@ def site(request):
         "ASSOCIATION_NAME": settings.ASSOCIATION_NAME,
         "ASSOCIATION_URL": settings.ASSOCIATION_URL,
     }
+
+
+def shared_fragments(request):
+    """`fragment_version` and `fragment_seconds` for the `{% cache %}` fragments members share (see page_cache)."""
+    from sigportal.page_cache import FragmentVersion
+
+    return {"fragment_version": FragmentVersion(request), "fragment_seconds": settings.PAGE_CACHE_SECONDS}

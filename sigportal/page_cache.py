@@ -129,3 +129,35 @@ class AnonymousPageCacheMiddleware:
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
+
+
+def viewer_class(request):
+    """
+    What, besides the content, a shared fragment of a page depends on: the role (which forums and topics one may
+    see) and the time zone times are shown in. Two members with the same role and zone see the same fragment.
+    """
+    from django.utils import timezone
+
+    from members.roles import is_moderator, is_officer
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        role = "visitor"
+    else:
+        role = "officer" if is_officer(user) else "moderator" if is_moderator(user) else "member"
+    return f"{role}:{timezone.get_current_timezone_name()}"
+
+
+class FragmentVersion:
+    """
+    The `fragment_version` template variable: vary a `{% cache %}` fragment on it (and on the page's path) to share
+    it between every viewer of the same class until content changes. Looked up only when a template uses it.
+    """
+
+    def __init__(self, request):
+        self.request = request
+
+    def __str__(self):
+        if not enabled():
+            return uuid.uuid4().hex  # switched off: a key nobody will ask for again
+        return f"{current_generation()}:{viewer_class(self.request)}"

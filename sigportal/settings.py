@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sigportal.context_processors.site",
+                "sigportal.context_processors.shared_fragments",
             ],
         },
     },

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from events.selectors import upcoming_for_home
 from forums.selectors import latest_topics_for
@@ -11,9 +12,10 @@ from sigportal.models import WorkerHeartbeat
 
 def home(request):
     """The front page: upcoming events, latest forum topics, and a call to join."""
+    # Lazy: both lists are read inside a fragment members share, so a cached fragment costs no query.
     context = {
-        "upcoming_events": upcoming_for_home(request.user, limit=3),
-        "latest_topics": latest_topics_for(request.user, limit=5),
+        "upcoming_events": SimpleLazyObject(lambda: upcoming_for_home(request.user, limit=3)),
+        "latest_topics": SimpleLazyObject(lambda: latest_topics_for(request.user, limit=5)),
     }
     return render(request, "sigportal/home.html", context)
 
