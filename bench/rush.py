@@ -270,6 +270,33 @@ def prepare(browsers, event_path):
         sys.exit(f"set-up error: {len(problems)} members saw no form, e.g. {problems[0]}")
 
 
+class DatabaseWatch(threading.Thread):
+    """Samples pg_stat_activity during the rush: how many registrations were inside PostgreSQL at once, and
+    how many of them were queued on a lock (the event row). Evidence that the requests really overlapped."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.peak_active = self.peak_waiting = 0
+
+    def run(self):
+        from django.db import connection
+
+        sql = (
+            "SELECT count(*) FILTER (WHERE state <> 'idle'), count(*) FILTER (WHERE wait_event_type = 'Lock') "
+            "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        try:
+            with connection.cursor() as cursor:
+                while not self.stop.wait(0.01):
+                    cursor.execute(sql)
+                    active, waiting = cursor.fetchone()
+                    self.peak_active = max(self.peak_active, active)
+                    self.peak_waiting = max(self.peak_waiting, waiting)
+        finally:
+            connection.close()
+
+
 def rush(browsers, event_path):
     """All members POST the form at once; returns per-request results and the wall time."""
     start = threading.Barrier(len(browsers) + 1)
@@ -288,18 +315,28 @@ def rush(browsers, event_path):
                     "Referer": browser.origin + event_path,
                 },
             )
-            results[index] = {"status": status, "location": headers.get("Location", ""), "seconds": elapsed}
+            results[index] = {
+                "status": status,
+                "location": headers.get("Location", ""),
+                "seconds": elapsed,
+                "queries": int(headers.get("X-Query-Count", "-1")),
+            }
         except Exception as exc:  # noqa: BLE001 - any failure is an error in the report
             results[index] = {"status": None, "location": "", "seconds": None, "error": repr(exc)}
 
     threads = [threading.Thread(target=register, args=(i, b)) for i, b in enumerate(browsers)]
     for thread in threads:
         thread.start()
+    watch = DatabaseWatch()
+    watch.start()
     start.wait()
     began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return results, time.perf_counter() - began
+    wall = time.perf_counter() - began
+    watch.stop.set()
+    watch.join()
+    return results, wall, watch
 
 
 def read_messages(browsers, results, event_path):
@@ -366,7 +403,7 @@ def run_once(label, number, users, sessions, host, port, places):
     event_path = event.get_absolute_url()
     browsers = [Browser(host, port, {settings.SESSION_COOKIE_NAME: sessions[u.pk]}) for u in users]
     prepare(browsers, event_path)
-    results, wall = rush(browsers, event_path)
+    results, wall, watch = rush(browsers, event_path)
     read_messages(browsers, results, event_path)
     judge(results, event_path)
     db = database_view(event, users)
@@ -400,6 +437,9 @@ def run_once(label, number, users, sessions, host, port, places):
         "p95": percentile(latencies, 95) if latencies else float("nan"),
         "max": max(latencies) if latencies else float("nan"),
         "wall": wall,
+        "queries": percentile([r["queries"] for r in results if r.get("queries", -1) >= 0] or [-1], 50),
+        "peak_active": watch.peak_active,
+        "peak_lock_waits": watch.peak_waiting,
     }
 
 
@@ -423,7 +463,7 @@ def print_table(rows, config, people, places):
     print(f"machine: {common.machine()}")
     header = (
         f"{'run':<10} {'confirmed':>9} {'waiting':>9} {'seen c/w':>9} {'errors':>6} {'positions':>9} "
-        f"{'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'wall s':>6}  result"
+        f"{'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'wall s':>6} {'queries':>7} {'in db':>5} {'locked':>6}  result"
     )
     print(header)
     print("-" * len(header))
@@ -436,7 +476,7 @@ def print_table(rows, config, people, places):
             f"{row['label']:<10} {row['db_confirmed']:>9} {row['db_waiting']:>9} "
             f"{row['seen_confirmed']:>4}/{row['seen_waiting']:<4} {row['errors']:>6} {positions:>9} "
             f"{row['p50'] * 1000:>7.0f} {row['p95'] * 1000:>7.0f} {row['max'] * 1000:>7.0f} "
-            f"{row['wall']:>6.2f}  {result}"
+            f"{row['wall']:>6.2f} {row['queries']:>7} {row['peak_active']:>5} {row['peak_lock_waits']:>6}  {result}"
         )
         for kind in row["error_kinds"][:5]:
             print(f"{'':<10} {kind}")
@@ -445,7 +485,9 @@ def print_table(rows, config, people, places):
     print()
     print("confirmed/waiting: from the database; seen c/w: what the pages told the members after the redirect;")
     print("positions: waiting-list positions are 1..N without gap or duplicate, in the database and as seen;")
-    print("latency: one POST, connect to last byte, measured by the client (which shares the machine).")
+    print("latency: one POST, connect to last byte, measured by the client (which shares the machine);")
+    print("queries: SQL queries per POST (median, X-Query-Count); in db / locked: the most registrations seen at once")
+    print("inside PostgreSQL / waiting there for a lock (pg_stat_activity sampled every 10 ms during the rush).")
 
 
 def main():
