@@ -38,6 +38,7 @@ Run from the repository root:  .venv/bin/python bench/rush.py [--repeat 3] [--co
 import argparse
 import http.client
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -268,6 +269,32 @@ def prepare(browsers, event_path):
         problems = [p for p in pool.map(open_page, browsers) if p]
     if problems:
         sys.exit(f"set-up error: {len(problems)} members saw no form, e.g. {problems[0]}")
+    check_guards(browsers[0], event_path)
+
+
+def check_guards(browser, event_path):
+    """The rush passes the real checks, not a switched-off one: without the CSRF token the POST is refused
+    (403), and without the session it goes to the log-in page. Neither registers anybody."""
+    from django.conf import settings
+
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": browser.origin,
+        "Referer": browser.origin + event_path,
+    }
+    without_token = urllib.parse.urlencode(
+        [(k, v) for k, v in urllib.parse.parse_qsl(browser.form_body) if k != "csrfmiddlewaretoken"]
+    )
+    forged = Browser(browser.host, browser.port, browser.cookies)
+    status, _, _, _ = forged.request("POST", browser.form_action, body=without_token, headers=headers)
+    if status != 403:
+        sys.exit(f"set-up error: a POST without the CSRF token answered {status}, not 403")
+    anonymous = Browser(
+        browser.host, browser.port, {k: v for k, v in browser.cookies.items() if k != settings.SESSION_COOKIE_NAME}
+    )
+    status, headers, _, _ = anonymous.request("POST", browser.form_action, body=browser.form_body, headers=headers)
+    if status != 302 or "/login/" not in headers.get("Location", ""):
+        sys.exit(f"set-up error: a POST without a session answered {status} {headers.get('Location')}")
 
 
 class DatabaseWatch(threading.Thread):
@@ -456,7 +483,8 @@ def passed(row, people, places):
     )
 
 
-def print_table(rows, config, people, places):
+def print_table(rows, config, args):
+    people, places = args.people, args.places
     print()
     print(f"Registration rush: {people} members, {places} places, one POST each, all released at once")
     print(f"server : {config}")
@@ -508,6 +536,22 @@ def main():
 
     port = common.free_port()
     static_root = tempfile.mkdtemp(prefix="bench-rush-static-")
+    try:
+        rows = run_all(args, port, static_root)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+    print_table(rows, f"gunicorn gthread, {args.workers} workers x {args.threads} threads; PostgreSQL", args)
+    ok = all(passed(r, args.people, args.places) for r in rows if not r["label"].startswith("control"))
+    control_ok = all(r["db_confirmed"] > args.places for r in rows if r["label"].startswith("control"))
+    if not ok:
+        waiting = args.people - args.places
+        print(f"FAIL: every rush must give exactly {args.places} confirmed, {waiting} waiting, 0 errors")
+    if not control_ok:
+        print("FAIL: the control did not oversell, so this race may not be tight enough to prove the lock matters")
+    sys.exit(0 if ok and control_ok else 1)
+
+
+def run_all(args, port, static_root):
     env = common.production_env(args.db, port, static_root, REDIS_URL=args.redis)
     print(f"database {args.db}: drop, create, migrate; collect static files", flush=True)
     common.create_database(args.db, drop=True)
@@ -525,7 +569,6 @@ def main():
     connections.close_all()  # the server's workers must not wait on anything this process holds
     print(f"{len(users)} members with verified email, association membership, accepted principles", flush=True)
 
-    config = f"gunicorn gthread, {args.workers} workers x {args.threads} threads on 127.0.0.1:{port}; PostgreSQL"
     rows = []
     with common.gunicorn(env, port, workers=args.workers, threads=args.threads):
         for i in range(args.repeat):
@@ -540,15 +583,7 @@ def main():
             rows.append(run_once("control", args.repeat + 1, users, sessions, "127.0.0.1", port, args.places))
             connections.close_all()
 
-    print_table(rows, config, args.people, args.places)
-    ok = all(passed(r, args.people, args.places) for r in rows if not r["label"].startswith("control"))
-    control_ok = all(r["db_confirmed"] > args.places for r in rows if r["label"].startswith("control"))
-    if not ok:
-        waiting = args.people - args.places
-        print(f"FAIL: every rush must give exactly {args.places} confirmed, {waiting} waiting, 0 errors")
-    if not control_ok:
-        print("FAIL: the control did not oversell, so this race may not be tight enough to prove the lock matters")
-    sys.exit(0 if ok and control_ok else 1)
+    return rows
 
 
 if __name__ == "__main__":
