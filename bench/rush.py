@@ -36,6 +36,7 @@ Run from the repository root:  .venv/bin/python bench/rush.py [--repeat 3] [--co
 """
 
 import argparse
+import html as html_lib
 import http.client
 import re
 import shutil
@@ -244,7 +245,7 @@ def page_message(html):
     block = html.split('<div class="messages"', 1)
     if len(block) < 2:
         return ""
-    return " | ".join(re.sub(r"\s+", " ", m).strip() for m in ALERT.findall(block[1]))
+    return " | ".join(html_lib.unescape(re.sub(r"\s+", " ", m).strip()) for m in ALERT.findall(block[1]))
 
 
 # ---------------------------------------------------------------------------------------------------------------------
