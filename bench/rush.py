@@ -271,6 +271,7 @@ def prepare(browsers, event_path):
     if problems:
         sys.exit(f"set-up error: {len(problems)} members saw no form, e.g. {problems[0]}")
     check_guards(browsers[0], event_path)
+    print("  guard passed: a POST without the CSRF token is refused (the server logs it as Forbidden)", flush=True)
 
 
 def check_guards(browser, event_path):
