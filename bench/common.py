@@ -94,14 +94,14 @@ def free_port():
 
 
 @contextmanager
-def gunicorn(env, port, workers=3, threads=1):
-    """Serve the portal with gunicorn on 127.0.0.1:port until the block ends."""
+def gunicorn(env, port, workers=3, threads=1, app="sigportal.wsgi:application"):
+    """Serve the portal (or another WSGI app given as module:callable) with gunicorn on 127.0.0.1:port."""
     proc = subprocess.Popen(  # noqa: S603
         [
             PYTHON,
             "-m",
             "gunicorn",
-            "sigportal.wsgi:application",
+            app,
             "-b",
             f"127.0.0.1:{port}",
             "-w",
