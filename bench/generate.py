@@ -68,7 +68,7 @@ BASE_COUNTS = {
 MINIMUMS = {
     "members": 30,
     "organisations": 3,
-    "events": 12,
+    "events": 10,
     "registrations": 40,
     "forums": 4,
     "topics": 10,
@@ -391,34 +391,40 @@ def row_counts():
 
 def fill(*, factor=1.0, seed=2026, now=None, log=None):
     """
-    Fill the (migrated, configured) default database with a SIG of this size. Returns a dict with the counts of
-    rows in the database, the rows this run added, the page targets, and the seconds it took.
+    Fill the (migrated, configured) default database with a SIG of this size, in one transaction.
+
+    Returns a dict: the row counts in the database, the rows the bulk fill added on top of the demo seeders'
+    site-level rows ("generated"), the page targets, and the seconds it took. `now` (default: the real time) fixes
+    the day the data is placed around: the same seed, factor and day give the same data.
     """
     from django.db import transaction
 
     log = log or (lambda message: None)
     started = time.monotonic()
-    before = row_counts()
-    generator = _Generator(factor=factor, seed=seed, anchor=anchor_for(now), log=log)
+    generator = _Generator(factor=factor, seed=seed, now=now or datetime.now(UTC), log=log)
     with transaction.atomic():
-        generator.run()
+        generator.site()
+        generator.step("site (demo seeders)")
+        before = row_counts()
+        generator.bulk()
     after = row_counts()
     return {
         "factor": factor,
         "seed": seed,
         "anchor": generator.anchor.isoformat(),
         "counts": after,
-        "added": {label: after[label] - before[label] for label in after},
+        "generated": {label: after[label] - before[label] for label in after},
         "targets": targets(),
         "elapsed_seconds": round(time.monotonic() - started, 1),
     }
 
 
 class _Generator:
-    def __init__(self, *, factor, seed, anchor, log):
+    def __init__(self, *, factor, seed, now, log):
         self.factor = factor
         self.rng = random.Random(seed)
-        self.anchor = anchor
+        self.now = now
+        self.anchor = anchor_for(now)
         self.log = log
         self.sizes = plan(factor)
         self.step_started = time.monotonic()
@@ -428,9 +434,7 @@ class _Generator:
         self.log(f"  {name:<28} {now - self.step_started:6.1f} s")
         self.step_started = now
 
-    def run(self):
-        self.site()
-        self.step("site (demo seeders)")
+    def bulk(self):
         self.people()
         self.step("members and organisations")
         self.events()
@@ -806,12 +810,11 @@ class _Generator:
                         confirmed_all_sessions=True,
                     )
                 )
-        # The bench member: confirmed for a few upcoming events with unlimited places and a few past ones, and
+        # The bench member: confirmed for a few upcoming and past events with unlimited places, and
         # on the waiting list of the full event the page benchmark opens.
         taken = {(r.event_id, r.user_id) for r in registrations if r.status != Registration.Status.CANCELLED}
-        published = [p for p in plans if p["event"].status == Event.Status.PUBLISHED]
-        mine = [p for p in published if p["upcoming"] and p["event"].capacity is None][:3]
-        mine += [p for p in published if not p["upcoming"]][:3]
+        published = [p for p in plans if p["event"].status == Event.Status.PUBLISHED and p["event"].capacity is None]
+        mine = [p for p in published if p["upcoming"]][:3] + [p for p in published if not p["upcoming"]][:3]
         for p in mine:
             if (p["event"].pk, self.member.pk) not in taken:
                 registrations.append(
@@ -853,7 +856,7 @@ class _Generator:
     # --- forums, topics, posts --------------------------------------------------------------------------------
 
     def forums(self):
-        from django.db.models import Count, OuterRef, Q, Subquery
+        from django.db.models import Count, F, OuterRef, Q, Subquery
         from django.utils.text import slugify
 
         from forums.models import RESERVED_FORUM_SLUGS, Forum, Post, Status, Topic
@@ -997,9 +1000,7 @@ class _Generator:
         )
         new_topics.filter(post_count__isnull=True).update(post_count=0)
         new_topics.update(last_post_at=Subquery(Post.objects.filter(pk=OuterRef("last_post")).values("created_at")[:1]))
-        new_topics.filter(Q(last_post__isnull=True) | Q(last_post_at__isnull=True)).update(
-            last_post_at=models_f("created_at")
-        )
+        new_topics.filter(Q(last_post__isnull=True) | Q(last_post_at__isnull=True)).update(last_post_at=F("created_at"))
         self.topics = topics
         self.topic_posts = topic_posts
 
@@ -1083,7 +1084,7 @@ class _Generator:
         # Weekly issues, Monday 07:00 UTC, the newest one this week; each covers the seven days before it.
         issues_n = self.sizes["digest_issues"]
         monday = anchor - timedelta(days=anchor.weekday()) + timedelta(hours=7)
-        if monday > datetime.now(UTC):
+        if monday > self.now:
             monday -= timedelta(days=7)
         announcements = []
         for k in range(self.sizes["announcements"]):
@@ -1179,12 +1180,6 @@ class _Generator:
                 cursor.execute(sql, params)
                 issue.recipient_count = cursor.rowcount
         DigestIssue.objects.bulk_update(issues, ["recipient_count"], batch_size=500)
-
-
-def models_f(name):
-    from django.db.models import F
-
-    return F(name)
 
 
 # --------------------------------------------------------------------------------------------------------------------
