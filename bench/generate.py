@@ -771,10 +771,8 @@ class _Generator:
             ],
         )
 
-        # Demand per event: a long tail, so the popular events are full with a waiting list.
         people = self.accepted
-        demand = _long_tail(rng, n, self.sizes["registrations"], minimum=1, cap=len(people))
-        demand[0] = max(demand[0], (plans[0]["event"].capacity or 0) + max(3, round(25 * min(self.factor, 1))))
+        demand = self._demand([p["event"].capacity for p in plans], len(people))
         registrations = []
         for p, wanted in zip(plans, demand, strict=True):
             event = p["event"]
@@ -852,6 +850,41 @@ class _Generator:
         ]
         _bulk(Attendance, attendances)
         self.event_plans = plans
+
+    def _demand(self, capacities, people):
+        """
+        How many people ask for a place at each event: a long tail, so popular events are full. A waiting list
+        grows to at most about a third of the places (people stop queueing for a hopeless list); the demand it
+        turns away goes to events with places left, the unlimited ones first.
+        """
+        rng = self.rng
+        demand = _long_tail(rng, len(capacities), self.sizes["registrations"], minimum=1, cap=people)
+        first = capacities[0]  # the page benchmark's event: full, with a waiting list
+        demand[0] = max(demand[0], first + max(3, round(first * 0.3)))
+        limits = [people if c is None else min(people, c + max(3, round(c * 0.3))) for c in capacities]
+        overflow = 0
+        for i, limit in enumerate(limits):
+            if demand[i] > limit:
+                overflow += demand[i] - limit
+                demand[i] = limit
+        for room in (
+            [i for i, c in enumerate(capacities) if c is None],
+            [i for i, c in enumerate(capacities) if c is not None],
+        ):
+            rng.shuffle(room)
+            while overflow > 0 and room:
+                share = max(1, overflow // len(room))
+                still = []
+                for i in room:
+                    ceiling = limits[i] if capacities[i] is None else capacities[i]
+                    add = min(share, ceiling - demand[i], overflow)
+                    if add > 0:
+                        demand[i] += add
+                        overflow -= add
+                    if demand[i] < ceiling:
+                        still.append(i)
+                room = still
+        return demand
 
     # --- forums, topics, posts --------------------------------------------------------------------------------
 
@@ -1336,7 +1369,12 @@ def main(argv=None):
     parser.add_argument("--drop", action="store_true", help="drop and recreate the database first")
     parser.add_argument("--factor", type=float, default=1.0, help="size factor: 1 is a large SIG, 0.01 a small one")
     parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed and factor: same data)")
-    parser.add_argument("--check", action="store_true", help="serve the result and fetch every target page")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="serve the result and fetch every target page as a visitor and as the member "
+        "(on a database that already holds generated data, only check it)",
+    )
     args = parser.parse_args(argv)
 
     import common
@@ -1350,7 +1388,12 @@ def main(argv=None):
     from django.contrib.auth import get_user_model
 
     if get_user_model().objects.filter(email=MEMBER_EMAIL).exists():
-        sys.exit(f"{args.db} already holds generated data: run again with --drop to recreate it.")
+        if not args.check:
+            sys.exit(f"{args.db} already holds generated data: add --drop to recreate it, or --check to check it.")
+        print(f"{args.db} already holds generated data: checking it as it is.")
+        if not check(env, {"targets": targets()}):
+            sys.exit("Some target pages did not answer as expected.")
+        return
     migrated = time.monotonic()
     print(f"Filling {args.db} at factor {args.factor} (seed {args.seed}); {common.machine()}")
     result = fill(factor=args.factor, seed=args.seed, log=print)
