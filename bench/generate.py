@@ -536,13 +536,15 @@ class _Generator:
         _bulk(
             EmailAddress,
             [
-                EmailAddress(user=u, email=u.email, verified=u.email in (MEMBER_EMAIL, OFFICER_EMAIL) or i % 50 != 0)
+                EmailAddress(
+                    user=u,
+                    email=u.email,
+                    primary=True,
+                    verified=u.email in (MEMBER_EMAIL, OFFICER_EMAIL) or i % 50 != 0,  # a few never confirmed
+                )
                 for i, u in enumerate(users)
             ],
         )
-        for email in (MEMBER_EMAIL, OFFICER_EMAIL):
-            EmailAddress.objects.filter(email=email).update(primary=True)
-        EmailAddress.objects.filter(email__in=[u.email for u in self.users]).update(primary=True)
 
         # Who has accepted the current principles: nearly everyone who has been around (the bench accounts too).
         accepted = [u for u in self.users if u.is_active and rng.random() < 0.9]
