@@ -322,8 +322,9 @@ def test_shared_content_is_rendered_once_per_issue_not_per_recipient(sent_announ
     monkeypatch.setattr(delivery, "IssueComposer", lambda issue: composer)
     delivery.deliveries_send(issue_id=issue.pk)
     assert len(mail.outbox) == 30
-    assert composer.renderer.section_renders == 2  # the announcements section, as text and as HTML
-    assert composer.renderer.message_renders == 1
+    assert composer.renderer.section_renders == 1  # the announcements section, as text and as HTML
+    assert composer.renderer.frame_renders == 1
+    assert composer.renderer.css_inlines == 2  # the frame, and the section in it
 
 
 calls = []
