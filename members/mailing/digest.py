@@ -10,7 +10,11 @@ The contract for other apps (events, forums, ...)
 
     @digest_section(key="events", title="Events", choices=None)
     def section(subscriber, since):
-        upcoming = shared(("events-new", since), lambda: list(Event.objects.public().new_since(since, until())))
+        end = until()
+        return shared(("events-section", since, end), lambda: _public_section(since, end))  # built once per run
+
+    def _public_section(since, end):
+        upcoming = list(Event.objects.public().new_since(since, end))
         if not upcoming:
             return None
         return DigestSection(key="events", title="Events", items=[
@@ -27,12 +31,16 @@ The contract for other apps (events, forums, ...)
 - `choices` (optional) is a callable returning `[(key, label), ...]` for the preferences form when the section has
   sub-choices (e.g. one per public forum: `("forum:general", "Forum: General")`); read them with
   `subscriber.wants(key)`. Without it the form offers the section's own key and title.
-- Per-recipient content is fine (their registrations, topics they watch), but queries must not grow per recipient:
-  fetch what many recipients share ONCE through `shared(key, compute)`, which memoises for the whole build or send
-  run, and do per-recipient work with data fetched in bulk (e.g. one query mapping user ids to their rows, also via
-  `shared`). `subscriber.user` is already loaded (select_related) when sending.
-- Sections with equal content are rendered once per issue: a section's identity is its `cache_key` when given, else a
-  hash of its content. Give a `cache_key` when content is expensive to compare.
+- Per-recipient content is fine (their registrations, topics they watch), but neither queries nor work may grow per
+  recipient for what many share: build what many recipients share ONCE through `shared(key, compute)`, which
+  memoises for the whole build or send run (the whole section when it is the same for everyone, or for an audience),
+  and do per-recipient work with data fetched in bulk (e.g. one query mapping user ids to their items, the items
+  themselves built once and shared by every reader they concern, also via `shared`). `subscriber.user` is already
+  loaded (select_related) when sending. bench/digest.py measures a send against its ceiling.
+- Rendering: the frame (heading, footer, styles) is rendered and its CSS inlined once per issue; each distinct section
+  content once; a message is the frame with its sections joined in. A section's identity is its `cache_key` when
+  given, else a hash of its content (worked out once per section object). Give a `cache_key` when content is
+  expensive to compare.
 """
 
 import contextlib
