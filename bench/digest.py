@@ -32,6 +32,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import resource
 import statistics
 import subprocess
 import sys
@@ -396,6 +397,8 @@ def report(args, recipients, build, rounds):
     )
     print("ceiling: one pre-rendered message, same backend, batches, claim_batch and _record (bookkeeping included)")
     print("queries/batch: what most batches cost; a batch where a shared read is first needed costs that read more")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory of this process (RSS): {peak:,.0f} MB")
     print(f"rounds: {len(rounds)}, each the ceiling then the real run on the same rows; rates from the best of each")
     print()
     for i, row in enumerate(rows):
