@@ -357,8 +357,8 @@ def batch_queries(counter):
 
 def batch_summary(counter):
     usual, _ = batch_queries(counter)
-    others = [n for n in counter.per_batch() if n != usual]
-    return f"{usual}" + (f" ({len(others)} with first reads)" if others else "")
+    extra = [n - usual for n in counter.per_batch() if n != usual]
+    return f"{usual}" + (f" (+{sum(extra)} in {len(extra)}: first reads)" if extra else "")
 
 
 def report(args, recipients, build, rounds):
