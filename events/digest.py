@@ -4,7 +4,7 @@ members/mailing/digest.py).
 
 - `section`: public events only (published, open to everyone), never a join link, so it is safe for subscribers who
   are not members and for the web copy. Events announced since the last issue come first, then what is coming up in
-  the next fortnight. One query per build or send run, however many readers.
+  the next fortnight. Built once per build or send run (one query), however many readers.
 - `my_registrations`: the reader's own upcoming places (confirmed, or their waiting-list place). Personal, so it is
   never in the web copy; fetched for every reader in one query per run.
 """
@@ -28,7 +28,12 @@ def _public_events(since, end):
 def section(subscriber, since):
     """New public events since the last issue, then those starting in the next fortnight; None when there are none."""
     end = until()
-    new, soon = shared(("events-public", since, end), lambda: _public_events(since, end))
+    return shared(("events-section", since, end), lambda: _public_section(since, end))
+
+
+def _public_section(since, end):
+    """The same for every reader: built once per run."""
+    new, soon = _public_events(since, end)
     if not new and not soon:
         return None
     items = [
@@ -44,7 +49,9 @@ def section(subscriber, since):
 
 
 def _upcoming_places_by_user(end):
+    """{user id: [DigestItem, ...]} for every reader at once; one item per (event, status), shared by its readers."""
     places = {}
+    items = {}
     registrations = (
         Registration.objects.active()
         .filter(event__status=Event.Status.PUBLISHED, event__sessions__ends_at__gte=end)
@@ -53,7 +60,15 @@ def _upcoming_places_by_user(end):
         .order_by("queued_at")
     )
     for registration in registrations:
-        places.setdefault(registration.user_id, []).append(registration)
+        waiting = registration.status == Registration.Status.WAITING
+        key = (registration.event_id, waiting)
+        if key not in items:
+            event = registration.event
+            items[key] = DigestItem(
+                title=event.title + (" (you are on the waiting list)" if waiting else ""),
+                url=event.get_absolute_url(),
+            )
+        places.setdefault(registration.user_id, []).append(items[key])
     return places
 
 
@@ -66,12 +81,4 @@ def my_registrations(subscriber, since):
     places = shared(("events-places", end), lambda: _upcoming_places_by_user(end)).get(subscriber.user_id)
     if not places:
         return None
-    items = [
-        DigestItem(
-            title=registration.event.title
-            + (" (you are on the waiting list)" if registration.status == Registration.Status.WAITING else ""),
-            url=registration.event.get_absolute_url(),
-        )
-        for registration in places
-    ]
-    return DigestSection(key="my-events", title="Your upcoming events", items=items)
+    return DigestSection(key="my-events", title="Your upcoming events", items=list(places))

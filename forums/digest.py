@@ -57,7 +57,12 @@ def section(subscriber, since):
     """New activity in the forums the reader may read, or None."""
     visibilities = _audience(subscriber)
     end = until()
-    topics = shared(("forums-topics", visibilities, since, end), lambda: _topics(visibilities, since, end))
+    return shared(("forums-section", visibilities, since, end), lambda: _audience_section(visibilities, since, end))
+
+
+def _audience_section(visibilities, since, end):
+    """The same for every reader of one audience: built once per run and audience."""
+    topics = _topics(visibilities, since, end)
     if not topics:
         return None
     return DigestSection(
@@ -76,7 +81,9 @@ def section(subscriber, since):
 
 
 def _watched_topics_by_member(since, end):
+    """{member id: [(forum visibility, DigestItem), ...]}; one item per topic, shared by everyone watching it."""
     watched = {}
+    items = {}
     watches = (
         TopicWatch.objects.filter(
             topic__status=Status.VISIBLE, topic__last_post_at__gt=since, topic__last_post_at__lte=end
@@ -85,7 +92,15 @@ def _watched_topics_by_member(since, end):
         .order_by("-topic__last_post_at", "topic_id")
     )
     for watch in watches:
-        watched.setdefault(watch.member_id, []).append(watch.topic)
+        topic = watch.topic
+        if topic.pk not in items:
+            items[topic.pk] = (
+                topic.forum.visibility,
+                DigestItem(
+                    title=topic.title, url=topic.get_absolute_url(), summary=topic.forum.name, when=topic.last_post_at
+                ),
+            )
+        watched.setdefault(watch.member_id, []).append(items[topic.pk])
     return watched
 
 
@@ -96,22 +111,8 @@ def watched_replies(subscriber, since):
         return None
     end = until()
     visibilities = _audience(subscriber)
-    topics = [
-        topic
-        for topic in shared(("forums-watched", since, end), lambda: _watched_topics_by_member(since, end)).get(
-            subscriber.user_id, []
-        )
-        if topic.forum.visibility in visibilities
-    ][:MAX_ITEMS]
-    if not topics:
+    watched = shared(("forums-watched", since, end), lambda: _watched_topics_by_member(since, end))
+    items = [item for visibility, item in watched.get(subscriber.user_id, []) if visibility in visibilities]
+    if not items:
         return None
-    return DigestSection(
-        key="forums-watched",
-        title="Replies in topics you watch",
-        items=[
-            DigestItem(
-                title=topic.title, url=topic.get_absolute_url(), summary=topic.forum.name, when=topic.last_post_at
-            )
-            for topic in topics
-        ],
-    )
+    return DigestSection(key="forums-watched", title="Replies in topics you watch", items=items[:MAX_ITEMS])

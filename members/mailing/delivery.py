@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from members.mailing import tokens
 from members.mailing.digest import (
+    MANAGE_TOKEN_MARKER,
     DigestRenderer,
     absolute,
     build_run,
@@ -39,6 +40,7 @@ from members.mailing.digest import (
     inline_css,
     personalise,
     recipient_links_context,
+    shared,
 )
 from members.models import Announcement, Delivery, DigestIssue, Subscriber
 from members.text import render_markdown
@@ -75,7 +77,11 @@ def list_id():
 
 def list_headers(token):
     """List-Id, and RFC 8058 one-click unsubscribe with a signed token."""
-    unsubscribe = absolute(reverse("mailing:unsubscribe", args=[token]))
+    # The link is worked out once per send run, then the recipient's token is put in it.
+    unsubscribe = personalise(
+        shared(("unsubscribe-url",), lambda: absolute(reverse("mailing:unsubscribe", args=[MANAGE_TOKEN_MARKER]))),
+        token,
+    )
     return {
         "List-Id": f"{settings.SIG_SHORT_NAME} <{list_id()}>",
         "List-Unsubscribe": f"<{unsubscribe}>",

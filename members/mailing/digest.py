@@ -10,7 +10,11 @@ The contract for other apps (events, forums, ...)
 
     @digest_section(key="events", title="Events", choices=None)
     def section(subscriber, since):
-        upcoming = shared(("events-new", since), lambda: list(Event.objects.public().new_since(since, until())))
+        end = until()
+        return shared(("events-section", since, end), lambda: _public_section(since, end))  # built once per run
+
+    def _public_section(since, end):
+        upcoming = list(Event.objects.public().new_since(since, end))
         if not upcoming:
             return None
         return DigestSection(key="events", title="Events", items=[
@@ -27,12 +31,16 @@ The contract for other apps (events, forums, ...)
 - `choices` (optional) is a callable returning `[(key, label), ...]` for the preferences form when the section has
   sub-choices (e.g. one per public forum: `("forum:general", "Forum: General")`); read them with
   `subscriber.wants(key)`. Without it the form offers the section's own key and title.
-- Per-recipient content is fine (their registrations, topics they watch), but queries must not grow per recipient:
-  fetch what many recipients share ONCE through `shared(key, compute)`, which memoises for the whole build or send
-  run, and do per-recipient work with data fetched in bulk (e.g. one query mapping user ids to their rows, also via
-  `shared`). `subscriber.user` is already loaded (select_related) when sending.
-- Sections with equal content are rendered once per issue: a section's identity is its `cache_key` when given, else a
-  hash of its content. Give a `cache_key` when content is expensive to compare.
+- Per-recipient content is fine (their registrations, topics they watch), but neither queries nor work may grow per
+  recipient for what many share: build what many recipients share ONCE through `shared(key, compute)`, which
+  memoises for the whole build or send run (the whole section when it is the same for everyone, or for an audience),
+  and do per-recipient work with data fetched in bulk (e.g. one query mapping user ids to their items, the items
+  themselves built once and shared by every reader they concern, also via `shared`). `subscriber.user` is already
+  loaded (select_related) when sending. bench/digest.py measures a send against its ceiling.
+- Rendering: the frame (heading, footer, styles) is rendered and its CSS inlined once per issue; each distinct section
+  content once; a message is the frame with its sections joined in. A section's identity is its `cache_key` when
+  given, else a hash of its content (worked out once per section object). Give a `cache_key` when content is
+  expensive to compare.
 """
 
 import contextlib
@@ -49,7 +57,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
-from django.utils.safestring import mark_safe
 
 
 @dataclass(frozen=True)
@@ -92,13 +99,17 @@ class DigestSection:
     items: list = field(default_factory=list)
     intro: str = ""
     cache_key: str | None = None
+    _content_key: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def content_key(self):
-        """What identifies this section's content: equal keys are rendered once per issue."""
-        if self.cache_key:
-            return f"{self.key}:{self.cache_key}"
-        payload = json.dumps(self.to_json(), sort_keys=True, default=str)
-        return f"{self.key}:{hashlib.sha256(payload.encode()).hexdigest()[:32]}"
+        """What identifies this section's content: equal keys are rendered once per issue (worked out once)."""
+        if self._content_key is None:
+            if self.cache_key:
+                self._content_key = f"{self.key}:{self.cache_key}"
+            else:
+                payload = json.dumps(self.to_json(), sort_keys=True, default=str)
+                self._content_key = f"{self.key}:{hashlib.sha256(payload.encode()).hexdigest()[:32]}"
+        return self._content_key
 
     def to_json(self):
         return {
@@ -209,11 +220,15 @@ def gather_sections(subscriber, since):
     return sections
 
 
-# --- rendering: once per distinct content, then per-recipient links substituted in -------------------------------
+# --- rendering: the frame once per issue, each distinct section once, then per-recipient links substituted in --------
 
-# Per-recipient values are written into the rendered text as these markers and substituted per message, so an
-# issue is rendered (and its CSS inlined) once per distinct set of sections, not once per recipient.
+# Per-recipient values are written into the rendered text as these markers and substituted per message, so an issue is
+# rendered (and its CSS inlined) once per issue and once per distinct section, never once per recipient.
 MANAGE_TOKEN_MARKER = "MANAGE-TOKEN-MARKER"
+# Where a message's sections go in the frame (the heading, the footer, the <head> and its styles).
+SECTIONS_MARKER = "DIGEST-SECTIONS-MARKER"
+_FRAGMENT_START = "<!--digest-section-start-->"
+_FRAGMENT_END = "<!--digest-section-end-->"
 
 
 def inline_css(html):
@@ -222,7 +237,11 @@ def inline_css(html):
 
 
 class DigestRenderer:
-    """Renders digest messages for one issue. Counts its renders so tests can show they do not grow per recipient."""
+    """
+    Renders digest messages for one issue: the frame once, each distinct section content once (its CSS inlined in
+    the frame, so descendant selectors still apply), and a message is the frame with its sections joined in. Counts
+    its renders and inlinings so tests can show they do not grow per recipient.
+    """
 
     def __init__(self, *, subject, heading, web_url, template="members/mailing/email/digest"):
         self.subject = subject
@@ -230,34 +249,60 @@ class DigestRenderer:
         self.web_url = web_url
         self.template = template
         self._fragments = {}
-        self._messages = {}
-        self.section_renders = 0
-        self.message_renders = 0
+        self._frame = None
+        self.section_renders = 0  # distinct section contents rendered (as text and as HTML)
+        self.frame_renders = 0
+        self.css_inlines = 0
 
-    def _fragment(self, section, fmt):
-        key = (section.content_key(), fmt)
+    def _inline(self, html):
+        self.css_inlines += 1
+        return inline_css(html)
+
+    def frame(self):
+        """((text before, after), (raw html before, after), (inlined html before, after)) around the sections."""
+        if self._frame is None:
+            self.frame_renders += 1
+            context = {
+                "heading": self.heading,
+                "web_url": self.web_url,
+                "sections_text": SECTIONS_MARKER,
+                "sections_html": SECTIONS_MARKER,
+                **recipient_links_context(),
+            }
+            text = render_to_string(f"{self.template}.txt", context)
+            html = render_to_string(f"{self.template}.html", context)
+            self._frame = (
+                _split(text, SECTIONS_MARKER),
+                _split(html, SECTIONS_MARKER),
+                _split(self._inline(html), SECTIONS_MARKER),
+            )
+        return self._frame
+
+    def _fragments_of(self, section):
+        """(text, inlined html) of one section, rendered once per distinct content."""
+        key = section.content_key()
         if key not in self._fragments:
             self.section_renders += 1
-            html = render_to_string(f"members/mailing/email/_section.{fmt}", {"section": section})
-            self._fragments[key] = mark_safe(html)  # noqa: S308 - our own autoescaped template output
+            text = render_to_string("members/mailing/email/_section.txt", {"section": section})
+            html = render_to_string("members/mailing/email/_section.html", {"section": section})
+            before, after = self.frame()[1]
+            inlined = self._inline(before + _FRAGMENT_START + html + _FRAGMENT_END + after)
+            html = inlined.split(_FRAGMENT_START, 1)[1].rsplit(_FRAGMENT_END, 1)[0]
+            self._fragments[key] = (text, html)
         return self._fragments[key]
 
     def parts(self, sections):
         """(text, html) with the manage-token marker in place of the recipient's own links."""
-        key = tuple(section.content_key() for section in sections)
-        if key not in self._messages:
-            self.message_renders += 1
-            context = {
-                "heading": self.heading,
-                "web_url": self.web_url,
-                "sections_text": [self._fragment(s, "txt") for s in sections],
-                "sections_html": [self._fragment(s, "html") for s in sections],
-                **recipient_links_context(),
-            }
-            text = render_to_string(f"{self.template}.txt", context)
-            html = inline_css(render_to_string(f"{self.template}.html", context))
-            self._messages[key] = (text, html)
-        return self._messages[key]
+        (text_before, text_after), _, (html_before, html_after) = self.frame()
+        fragments = [self._fragments_of(section) for section in sections]
+        text = text_before + "".join("\n" + text for text, _ in fragments) + text_after
+        html = html_before + "".join(html for _, html in fragments) + html_after
+        return text, html
+
+
+def _split(rendered, marker):
+    before, after = rendered.split(marker)
+    return before, after
 
 
 def recipient_links_context():

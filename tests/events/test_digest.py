@@ -59,3 +59,24 @@ def test_personal_section_costs_one_query_for_all_readers(django_assert_max_num_
     with build_run(until=timezone.now()), django_assert_max_num_queries(1):
         results = [my_registrations(subscriber, since) for subscriber in subscribers]
     assert all(len(result.items) == 1 for result in results)
+
+
+def test_items_are_built_once_per_run_not_once_per_reader(monkeypatch):
+    """Five readers of the same event: its link is worked out once for the public list and once for their places."""
+    readers = [UserFactory() for _ in range(5)]
+    event = EventFactory()
+    subscribers = []
+    for reader in readers:
+        registration_create(event_id=event.pk, user=reader)
+        subscribers.append(Subscriber.objects.create(email=reader.email, user=reader, status="active"))
+    links = []
+    real_url = Event.get_absolute_url
+    monkeypatch.setattr(Event, "get_absolute_url", lambda self: links.append(self.pk) or real_url(self))
+    since = timezone.now() - timedelta(days=7)
+    with build_run(until=timezone.now()):
+        public = [section(subscriber, since) for subscriber in subscribers]
+        personal = [my_registrations(subscriber, since) for subscriber in subscribers]
+    assert links == [event.pk, event.pk]
+    assert all(result is public[0] for result in public)  # one section object, rendered once per issue
+    assert [item.title for item in personal[0].items] == [event.title]
+    assert all(result.items == personal[0].items for result in personal)

@@ -81,3 +81,26 @@ def test_watched_replies_cost_one_query_whatever_the_readers(forum, alice, djang
     with build_run(until=timezone.now()), django_assert_max_num_queries(2):
         results = [watched_replies(subscriber, since) for subscriber in subscribers]
     assert all(titles(result) == ["Watched"] for result in results)
+
+
+def test_items_are_built_once_per_run_not_once_per_reader(forum, alice, monkeypatch):
+    """Five members watch one topic: its link is worked out once for the forum list and once for the watchers."""
+    from forums.digest import watched_replies
+    from forums.models import Topic, TopicWatch
+
+    since = timezone.now() - timezone.timedelta(days=1)
+    topic = TopicFactory(forum=forum, author=alice, title="Watched")
+    readers = [make_member(f"watcher{i}@example.org", established=False) for i in range(5)]
+    subscribers = [SubscriberFactory(user=reader) for reader in readers]
+    for reader in readers:
+        TopicWatch.objects.create(member=reader, topic=topic)
+    links = []
+    real_url = Topic.get_absolute_url
+    monkeypatch.setattr(Topic, "get_absolute_url", lambda self: links.append(self.pk) or real_url(self))
+    with build_run(until=timezone.now()):
+        lists = [section(subscriber, since) for subscriber in subscribers]
+        watched = [watched_replies(subscriber, since) for subscriber in subscribers]
+    assert links.count(topic.pk) == 2  # the forum list and the watched list
+    assert len(links) == len(lists[0].items) + 1  # and nothing per reader (alice's own older topic is listed too)
+    assert all(result is lists[0] for result in lists)
+    assert all(titles(result) == ["Watched"] for result in watched)

@@ -322,8 +322,9 @@ def test_shared_content_is_rendered_once_per_issue_not_per_recipient(sent_announ
     monkeypatch.setattr(delivery, "IssueComposer", lambda issue: composer)
     delivery.deliveries_send(issue_id=issue.pk)
     assert len(mail.outbox) == 30
-    assert composer.renderer.section_renders == 2  # the announcements section, as text and as HTML
-    assert composer.renderer.message_renders == 1
+    assert composer.renderer.section_renders == 1  # the announcements section, as text and as HTML
+    assert composer.renderer.frame_renders == 1
+    assert composer.renderer.css_inlines == 2  # the frame, and the section in it
 
 
 calls = []
@@ -364,3 +365,145 @@ def test_chosen_sections_are_respected(sent_announcement, settings):
     assert message.to == [only_events.email]
     assert "Quarterly webinar" in message.body
     assert "Spring webinar" not in message.body
+
+
+# --- what many recipients share is built and rendered once per issue ------------------------------------------------
+
+
+def _static_section(key, title):
+    @digest_section(key=key, title=title)
+    def function(subscriber, since):
+        return DigestSection(key=key, title=title, items=[DigestItem(title=f"{title} item", url=f"/{key}/")])
+
+    return function
+
+
+courses = _static_section("courses", "Courses")
+webinars = _static_section("webinars", "Webinars")
+
+
+def test_css_is_inlined_once_per_distinct_section_not_once_per_combination(sent_announcement, settings, monkeypatch):
+    """Seven readers choose seven different combinations of three sections: the frame and three sections are inlined."""
+    from itertools import combinations
+
+    from members.mailing import digest
+
+    settings.DIGEST_SECTIONS = [
+        "members.mailing.sections.announcements",
+        f"{__name__}.courses",
+        f"{__name__}.webinars",
+    ]
+    keys = ["announcements", "courses", "webinars"]
+    chosen = [list(c) for n in (1, 2, 3) for c in combinations(keys, n)]
+    readers = [SubscriberFactory(sections=sections) for sections in chosen]
+    inlined = []
+    real_inline = digest.inline_css
+    monkeypatch.setattr(digest, "inline_css", lambda html: inlined.append(html) or real_inline(html))
+    mail.outbox.clear()
+
+    build_weekly_digest()
+
+    assert len(mail.outbox) == 7
+    assert len(inlined) == 1 + 3  # the frame, then each section once
+    titles = {
+        "announcements": "Spring webinar: call for speakers",
+        "courses": "Courses item",
+        "webinars": "Webinars item",
+    }
+    for reader, sections in zip(readers, chosen, strict=True):
+        (message,) = [m for m in mail.outbox if m.to == [reader.email]]
+        html = message.alternatives[0][0]
+        for key, title in titles.items():
+            assert (title in message.body) == (key in sections)
+            assert (title in html) == (key in sections)
+        assert 'class="section-title" style="' in html  # inlined, in the frame's context
+        assert html.count("<html") == 1 and "digest-section" not in html and "DIGEST-SECTIONS" not in message.body
+
+
+def test_sections_everyone_shares_are_built_once_per_send_run(sent_announcement, monkeypatch):
+    """The announcements section renders each announcement's Markdown once per run, not once per reader."""
+    from members.mailing import sections
+
+    rendered = []
+    real_render = sections.render_markdown
+    monkeypatch.setattr(sections, "render_markdown", lambda text: rendered.append(text) or real_render(text))
+    SubscriberFactory.create_batch(12)
+    issue = _issue_without_sending(monkeypatch)
+    rendered.clear()
+    delivery.deliveries_send(issue_id=issue.pk)
+    assert len(mail.outbox) == 12
+    assert len(rendered) == 1
+
+
+def _queries_per_batch(monkeypatch, issue_id):
+    """Queries from each claim to the next, for one send run."""
+    marks = []
+    real_claim = delivery.claim_batch
+
+    def claim(filters, size):
+        marks.append(len(queries))
+        return real_claim(filters, size)
+
+    monkeypatch.setattr(delivery, "claim_batch", claim)
+    with CaptureQueriesContext(connection) as queries:
+        delivery.deliveries_send(issue_id=issue_id)
+    monkeypatch.setattr(delivery, "claim_batch", real_claim)
+    return [b - a for a, b in zip(marks, marks[1:], strict=False)]
+
+
+def test_queries_per_batch_are_the_same_at_two_and_five_batches_with_personal_sections(
+    sent_announcement, settings, monkeypatch
+):
+    """Every real section, readers with their own registrations and watched topics: a batch costs the same queries."""
+    from django.contrib.auth.models import Group
+
+    from events.models import Registration
+    from forums.models import Forum, TopicWatch
+    from members.roles import OFFICERS_GROUP
+    from tests.events.factories import EventFactory
+    from tests.forums.factories import ForumFactory, TopicFactory
+    from tests.members.factories import UserFactory
+
+    settings.DIGEST_SECTIONS = [
+        "members.mailing.sections.announcements",
+        "events.digest.section",
+        "events.digest.my_registrations",
+        "forums.digest.section",
+        "forums.digest.watched_replies",
+    ]
+    settings.DIGEST_BATCH_SIZE = 10
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    events = [EventFactory() for _ in range(3)]
+    forum = ForumFactory(visibility=Forum.Visibility.MEMBERS)
+    topics = [TopicFactory(forum=forum) for _ in range(3)]
+    officers = Group.objects.get_or_create(name=OFFICERS_GROUP)[0]
+
+    def per_batch(readers):
+        Subscriber.objects.all().delete()
+        DigestIssue.objects.all().delete()
+        for i in range(readers):  # every batch of ten mixes members, an officer and readers who are not members
+            if i % 3 == 2:
+                SubscriberFactory()
+                continue
+            user = UserFactory()
+            if i % 10 == 0:
+                user.groups.add(officers)
+            Registration.objects.create(event=events[i % 3], user=user, status=Registration.Status.CONFIRMED)
+            TopicWatch.objects.create(member=user, topic=topics[i % 3])
+            SubscriberFactory(user=user, email=user.email)
+        issue = _issue_without_sending(monkeypatch)
+        mail.outbox.clear()
+        counts = _queries_per_batch(monkeypatch, issue.pk)
+        assert Delivery.objects.filter(issue=issue, status=Delivery.Status.SENT).count() == readers
+        members = readers - readers // 3
+        assert sum("YOUR UPCOMING EVENTS" in m.body for m in mail.outbox) == members
+        assert sum("REPLIES IN TOPICS YOU WATCH" in m.body for m in mail.outbox) == members
+        return counts
+
+    two, five = per_batch(20), per_batch(50)
+    assert len(two) == 2 and len(five) == 5
+    assert two[0] == five[0]  # the first batch also runs the queries the whole run shares
+    assert set(five[1:]) == {two[1]}
+    # claim (lock, mark, load) and record (sent, message ids): 5 statements, plus 4 savepoints inside the test's own
+    # transaction (a real run has none).
+    assert two[1] == 9, two
