@@ -16,16 +16,16 @@ the source database (`CREATE DATABASE ... TEMPLATE source`, dropped at the end, 
 The mail backend (bench/mailsink.py) serialises every message to bytes as an SMTP backend does, then discards it.
 Queries are counted with `connection.execute_wrapper`; a batch starts at each `claim_batch` call.
 
-Data: the source database comes from bench/generate.py (`--generate FACTOR` runs it first, replacing SOURCE; at
-factor 1 it holds 10,000 subscribers, of whom the active weekly ones get the issue). `--make-fixture N` instead
-(re)creates SOURCE with a small data set of this script's own: N subscribers, 70% of them members with their own
-registrations and watched topics, so most messages differ; handy when developing without generate.py.
+Data: the source database comes from bench/generate.py (`--generate FACTOR` runs it first, replacing SOURCE). The
+scratch copy is adjusted to exactly --recipients active weekly readers (default 10,000; see set_recipients): members
+among them get their own registrations and the replies in topics they watch, so most messages differ.
 
 Rates are the best of `--rounds` interleaved rounds (the machine may be shared); the ratio of each round is printed
 too. Every run checks that each recipient got exactly one message.
 
-    .venv/bin/python bench/digest.py --db bench_digest_src --generate 1       # the issue's figure
-    .venv/bin/python bench/digest.py --db bench_digest_src [--recipients N] [--batch-size B] [--rounds R] [--profile]
+    .venv/bin/python bench/digest.py --db bench_large                         # after generate.py --db bench_large
+    .venv/bin/python bench/digest.py --db bench_digest_src --generate 1       # generate first
+    .venv/bin/python bench/digest.py --db bench_large [--recipients N] [--batch-size B] [--rounds R] [--profile]
 """
 
 import argparse
@@ -63,7 +63,7 @@ def psql(sql, db="postgres"):
 def copy_database(source, target):
     """A scratch copy of `source` (which must have no open connections), replacing any older `target`."""
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{source}'") != "1":
-        sys.exit(f"no database {source!r}: run bench/generate.py --db {source} (or pass --make-fixture N)")
+        sys.exit(f"no database {source!r}: run bench/generate.py --db {source}")
     psql(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
@@ -129,21 +129,43 @@ def counting(counter):
 # --- the three steps ------------------------------------------------------------------------------------------------
 
 
-def restrict_recipients(limit):
-    """Keep only the first `limit` active weekly subscribers active in the scratch copy."""
-    from members.models import Subscriber
+def set_recipients(count):
+    """
+    Make exactly `count` subscribers of the scratch copy active weekly readers (the digest's recipients).
 
-    weekly = Subscriber.objects.active().filter(frequency=Subscriber.Frequency.WEEKLY).order_by("pk")
-    available = weekly.count()
-    if limit is None or limit >= available:
-        if limit is not None and limit > available:
-            print(f"note: only {available} active weekly subscribers in the source; sending to all of them")
-        return available
-    cutoff = weekly.values_list("pk", flat=True)[limit]
-    Subscriber.objects.filter(frequency=Subscriber.Frequency.WEEKLY, pk__gte=cutoff).update(
-        status=Subscriber.Status.UNSUBSCRIBED
+    generate.py's list is a realistic mix (some daily, some announcements only, some pending or unsubscribed), so
+    at factor 1 about half of its 10,000 subscribers take the weekly digest. To send the issue's 10,000 personalised
+    messages, the copy turns the first others (by id) into active weekly readers, and adds a subscription for
+    members who have none if that is still not enough; with fewer wanted, the extra readers are unsubscribed.
+    """
+    from django.utils import timezone
+
+    from members.models import Subscriber, User
+
+    weekly = Subscriber.objects.active().filter(frequency=Subscriber.Frequency.WEEKLY)
+    have = weekly.count()
+    if count is None:
+        return have
+    if have > count:
+        cutoff = weekly.order_by("pk").values_list("pk", flat=True)[count]
+        weekly.filter(pk__gte=cutoff).update(status=Subscriber.Status.UNSUBSCRIBED)
+        return count
+    others = Subscriber.objects.exclude(pk__in=weekly.values("pk")).order_by("pk").values_list("pk", flat=True)
+    convert = list(others[: count - have])
+    Subscriber.objects.filter(pk__in=convert).update(
+        status=Subscriber.Status.ACTIVE, frequency=Subscriber.Frequency.WEEKLY, confirmed_at=timezone.now()
     )
-    return limit
+    missing = count - have - len(convert)
+    if missing > 0:
+        members = User.objects.filter(is_active=True, mailing_subscriptions__isnull=True).order_by("pk")[:missing]
+        Subscriber.objects.bulk_create(
+            Subscriber(email=m.email, user=m, status=Subscriber.Status.ACTIVE, confirmed_at=timezone.now())
+            for m in members
+        )
+    total = weekly.count()
+    if total < count:
+        print(f"note: the source has only {total} possible recipients; sending to all of them")
+    return total
 
 
 def build_issue():
@@ -254,98 +276,6 @@ def real_run(issue, profile):
 # --- a small data set of our own, for development without bench/generate.py -----------------------------------------
 
 
-def populate_fixture(size):
-    """About `size` subscribers (70% members), public and members' events with registrations, forum topics, watches."""
-    import random
-    from datetime import timedelta
-
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from events.models import Event, Registration, Session
-    from forums.models import Forum, Status, Topic, TopicWatch
-    from members.models import Announcement, Subscriber, User
-    from members.roles import OFFICERS_GROUP
-
-    call_command("migrate", verbosity=0)
-    rng = random.Random(8)
-    now = timezone.now()
-    members = User.objects.bulk_create(
-        User(email=f"member{i:05d}@bench.example.org", name=f"Member {i}", password="!") for i in range(int(size * 0.7))
-    )
-    Group.objects.get_or_create(name=OFFICERS_GROUP)[0].user_set.add(*members[:5])
-    frequencies = [Subscriber.Frequency.WEEKLY] * 17 + [Subscriber.Frequency.DAILY] * 2 + ["announcements"]
-    subscribers = [
-        Subscriber(email=m.email, user=m, status="active", frequency=rng.choice(frequencies), confirmed_at=now)
-        for m in members
-    ]
-    subscribers += [
-        Subscriber(email=f"reader{i:05d}@bench.example.net", status="active", frequency=rng.choice(frequencies))
-        for i in range(size - len(members))
-    ]
-    for subscriber in subscribers[::10]:
-        subscriber.sections = rng.sample(["announcements", "events", "my-events", "forums", "forums-watched"], 3)
-    Subscriber.objects.bulk_create(subscribers)
-    events = Event.objects.bulk_create(
-        Event(
-            title=f"Webinar {i}: accessible course design, part {i % 7}",
-            slug=f"webinar-{i}",
-            summary="How to design courses everyone can use: captions, alt text, structure and plain language.",
-            status=Event.Status.PUBLISHED,
-            audience=Event.Audience.EVERYONE if i % 4 else Event.Audience.MEMBERS,
-        )
-        for i in range(40)
-    )
-    Event.objects.filter(pk__in=[e.pk for e in events[::2]]).update(created_at=now - timedelta(days=30))
-    Session.objects.bulk_create(
-        Session(
-            event=e,
-            starts_at=now + timedelta(days=1 + i % 30, hours=i),
-            ends_at=now + timedelta(days=1 + i % 30, hours=i + 1),
-            join_url=f"https://meet.example.org/room-{i}",
-        )
-        for i, e in enumerate(events)
-    )
-    registrations = []
-    for member in members:
-        for event in rng.sample(events, rng.choice([0, 0, 1, 1, 2, 3])):
-            status = Registration.Status.WAITING if rng.random() < 0.1 else Registration.Status.CONFIRMED
-            registrations.append(Registration(event=event, user=member, status=status))
-    Registration.objects.bulk_create(registrations)
-    forums = [
-        Forum.objects.create(name=name, slug=name.lower(), visibility=visibility)
-        for name, visibility in [("General", "public"), ("Members", "members"), ("Committee", "committee")]
-    ]
-    topics = Topic.objects.bulk_create(
-        Topic(
-            forum=forums[i % 3 if i % 10 == 0 else i % 2],
-            title=f"Captioning live webinars, thread {i}",
-            slug=f"captioning-{i}",
-            author=members[i % len(members)],
-            status=Status.VISIBLE,
-            post_count=1 + i % 9,
-            last_post_at=now - timedelta(hours=i % 300),
-        )
-        for i in range(300)
-    )
-    TopicWatch.objects.bulk_create(
-        TopicWatch(member=member, topic=topic)
-        for member in members
-        for topic in rng.sample(topics, rng.choice([0, 0, 1, 2, 4]))
-    )
-    Announcement.objects.create(
-        title="Spring webinar: call for speakers",
-        body="We are looking for **speakers** for the spring webinar. [Read more](https://example.org/call).",
-        status=Announcement.Status.SENT,
-        sent_at=now - timedelta(days=1),
-    )
-    print(f"fixture: {len(subscribers)} subscribers, {len(registrations)} registrations, {len(topics)} topics")
-
-
-# --- the report -----------------------------------------------------------------------------------------------------
-
-
 def batch_queries(counter):
     """(queries most batches cost, queries the run makes once: its shared reads, the last empty claim, finishing)."""
     per_batch = counter.per_batch()
@@ -419,38 +349,27 @@ def report(args, recipients, build, rounds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", required=True, help="source database (from bench/generate.py); it is copied, not used")
-    parser.add_argument("--recipients", type=int, help="send to the first N active weekly subscribers (default: all)")
+    parser.add_argument(
+        "--recipients",
+        type=int,
+        default=10_000,
+        help="personalised recipients of the issue (default 10,000; the scratch copy is adjusted to this many)",
+    )
     parser.add_argument("--batch-size", type=int, default=100, help="DIGEST_BATCH_SIZE (default 100)")
     parser.add_argument(
         "--generate", type=float, metavar="FACTOR", help="first (re)create SOURCE with bench/generate.py at FACTOR"
     )
-    parser.add_argument(
-        "--make-fixture", type=int, metavar="N", help="or first (re)create SOURCE with this script's own N subscribers"
-    )
     parser.add_argument("--rounds", type=int, default=3, help="ceiling + real runs, best of each reported (default 3)")
     parser.add_argument("--profile", action="store_true", help="cProfile the last real send; print the top functions")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (bench_digest_scratch)")
-    parser.add_argument("--populate-only", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    if args.populate_only:
-        common.django_setup(environment(args.db, args.batch_size))
-        populate_fixture(args.populate_only)
-        return
     if args.generate:
         generate = Path(__file__).resolve().parent / "generate.py"
-        if not generate.exists():
-            sys.exit("bench/generate.py is missing: use --make-fixture N, or a source made by generate.py elsewhere")
         subprocess.run(
             [common.PYTHON, str(generate), "--db", args.db, "--factor", str(args.generate), "--drop"],
             cwd=common.ROOT,
             check=True,
-        )
-    elif args.make_fixture:
-        drop_database(args.db)
-        common.create_database(args.db)
-        subprocess.run(
-            [common.PYTHON, __file__, "--db", args.db, "--populate-only", str(args.make_fixture)], check=True
         )
 
     scratch = "bench_digest_scratch"
@@ -463,7 +382,7 @@ def main():
 
         call_command("migrate", verbosity=0)
         settings.EMAIL_BACKEND = "mailsink.SerialisingBackend"
-        recipients = restrict_recipients(args.recipients)
+        recipients = set_recipients(args.recipients)
 
         issue, build_seconds, build_queries = build_issue()
         message, message_id = fixed_message(issue)
