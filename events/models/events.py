@@ -72,7 +72,12 @@ class EventQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         """Published events that have not finished yet, soonest first (needs with_times())."""
         now = now or timezone.now()
-        return self.filter(status=Event.Status.PUBLISHED, last_ends_at__gte=now).order_by("first_starts_at", "pk")
+        # The first filter is the same condition as the second, in a form an index on sessions' ends answers, so the
+        # per-event subqueries run only for events not over yet rather than for every event there ever was.
+        not_over = Session.objects.filter(ends_at__gte=now).values("event")
+        return self.filter(pk__in=not_over, status=Event.Status.PUBLISHED, last_ends_at__gte=now).order_by(
+            "first_starts_at", "pk"
+        )
 
     def past(self, now=None):
         """Events that have finished, most recent first (needs with_times())."""
@@ -254,6 +259,8 @@ class Session(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_it_starts"),
         ]
+        # Upcoming events are found through their sessions' ends (EventQuerySet.upcoming).
+        indexes = [models.Index(fields=["ends_at", "event"], name="events_session_ends")]
 
     def __str__(self):
         label = self.title or "Session"
