@@ -38,7 +38,7 @@ def event_list(request):
         {
             "form": form,
             "page_obj": upcoming,
-            "past_events": selectors.past_events(**filters)[:12],
+            "past_events": SimpleLazyObject(lambda: list(selectors.past_events(**filters)[:12])),
             "filtered": any(filters.values()),
             "query_string": query.urlencode(),
             "feed_url": settings.SITE_URL + reverse("events:feed"),

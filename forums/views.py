@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from members.principles import accept_url
@@ -75,7 +76,8 @@ def index(request):
     return render(
         request,
         "forums/index.html",
-        {"forums": selectors.forums_for(request.user), "search_form": SearchForm()},
+        # Lazy: read inside a fragment members share, so a cached fragment costs no query (nor the building of one).
+        {"forums": SimpleLazyObject(lambda: list(selectors.forums_for(request.user))), "search_form": SearchForm()},
     )
 
 

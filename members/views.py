@@ -144,9 +144,13 @@ def directory(request, tag_slug=None):
     if region not in Region.values:
         region = ""
     expertise = tag.slug if tag else request.GET.get("expertise", "").strip()[:100]
-    profiles = directory_search(query=query, region=region, expertise=expertise)
-    # Lazy: the page is read inside a fragment members share, so a cached fragment costs no query.
-    page = SimpleLazyObject(lambda: Paginator(profiles, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page")))
+    # Lazy: the page and the filter's areas are read inside a fragment members share, so a cached fragment costs no
+    # query (nor the building of one).
+    page = SimpleLazyObject(
+        lambda: Paginator(
+            directory_search(query=query, region=region, expertise=expertise), DIRECTORY_PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+    )
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -159,7 +163,7 @@ def directory(request, tag_slug=None):
             "region": region,
             "expertise": expertise,
             "regions": Region.choices,
-            "tags": expertise_in_use(),
+            "tags": SimpleLazyObject(lambda: list(expertise_in_use())),
             "querystring": params.urlencode(),
             "filtered": bool(query or region or expertise),
         },
