@@ -119,36 +119,9 @@ ORGANISATION_KINDS = [
     "School of Nursing",
     "Adult Learning Service",
 ]
-JOB_TITLES = [
-    "Learning Technologist",
-    "Senior Learning Technologist",
-    "Digital Education Manager",
-    "Educational Developer",
-    "VLE Administrator",
-    "Lecturer in Education",
-    "Accessibility Adviser",
-    "Head of Digital Learning",
-    "Instructional Designer",
-    "Academic Skills Tutor",
-    "Learning Designer",
-    "E-learning Developer",
-]
-EXPERTISE = [
-    "accessibility",
-    "e-portfolios",
-    "staff development",
-    "learning design",
-    "digital assessment",
-    "VLE administration",
-    "lecture capture",
-    "open educational resources",
-    "learning analytics",
-    "AI in education",
-    "copyright and licensing",
-    "digital wellbeing",
-    "universal design for learning",
-    "video production",
-    "inclusive assessment",
+# Added to the demo data's own job titles and areas of expertise (members.demo), which a large group uses too.
+MORE_JOB_TITLES = ["Instructional Designer", "Academic Skills Tutor", "Learning Designer", "E-learning Developer"]
+MORE_EXPERTISE = [
     "online moderation",
     "podcasting",
     "simulation",
@@ -555,8 +528,12 @@ class _Generator:
             [PrinciplesAcceptance(user=u, version=self.principles) for u in [*accepted, self.member, self.officer]],
         )
 
+        from members import demo
+
+        expertise = [*demo.EXPERTISE, *MORE_EXPERTISE]
+        job_titles = [*demo.JOB_TITLES, *MORE_JOB_TITLES]
         tags = []
-        for name in EXPERTISE:
+        for name in expertise:
             tag, _ = ExpertiseTag.objects.get_or_create(name=name, defaults={"slug": slugify(name)})
             tags.append(tag)
         tag_picker = Weighted(tags, _long_tail(rng, len(tags), 1000))
@@ -566,7 +543,7 @@ class _Generator:
             bench = user.email in (MEMBER_EMAIL, OFFICER_EMAIL)
             if not bench and rng.random() > 0.7:
                 continue
-            job = rng.choice(JOB_TITLES)
+            job = rng.choice(job_titles)
             profiles.append(
                 Profile(
                     user=user,
@@ -574,7 +551,7 @@ class _Generator:
                     job_title=job,
                     organisation=organisation,
                     region=rng.choice(regions),
-                    bio=f"I work as a {job.lower()} and am happy to talk about **{rng.choice(EXPERTISE)}** "
+                    bio=f"I work as a {job.lower()} and am happy to talk about **{rng.choice(expertise)}** "
                     f"with anyone starting out."
                     if rng.random() < 0.8
                     else "",

@@ -48,13 +48,17 @@ def test_personal_section_shows_the_readers_own_places_and_is_never_public():
     assert _run(my_registrations, None, since) is None
 
 
-def test_personal_section_costs_one_query_for_all_readers(django_assert_max_num_queries):
-    readers = [UserFactory() for _ in range(5)]
+def _five_readers_of_one_event():
     event = EventFactory()
     subscribers = []
-    for reader in readers:
+    for reader in [UserFactory() for _ in range(5)]:
         registration_create(event_id=event.pk, user=reader)
         subscribers.append(Subscriber.objects.create(email=reader.email, user=reader, status="active"))
+    return event, subscribers
+
+
+def test_personal_section_costs_one_query_for_all_readers(django_assert_max_num_queries):
+    _, subscribers = _five_readers_of_one_event()
     since = timezone.now() - timedelta(days=7)
     with build_run(until=timezone.now()), django_assert_max_num_queries(1):
         results = [my_registrations(subscriber, since) for subscriber in subscribers]
@@ -63,12 +67,7 @@ def test_personal_section_costs_one_query_for_all_readers(django_assert_max_num_
 
 def test_items_are_built_once_per_run_not_once_per_reader(monkeypatch):
     """Five readers of the same event: its link is worked out once for the public list and once for their places."""
-    readers = [UserFactory() for _ in range(5)]
-    event = EventFactory()
-    subscribers = []
-    for reader in readers:
-        registration_create(event_id=event.pk, user=reader)
-        subscribers.append(Subscriber.objects.create(email=reader.email, user=reader, status="active"))
+    event, subscribers = _five_readers_of_one_event()
     links = []
     real_url = Event.get_absolute_url
     monkeypatch.setattr(Event, "get_absolute_url", lambda self: links.append(self.pk) or real_url(self))
