@@ -38,21 +38,54 @@ def database_url(name):
     return f"{PG}/{name}"
 
 
-def create_database(name, drop=False):
+def psql(sql, db="postgres"):
+    """Run one SQL statement with psql on the bench server; returns its output (unaligned, tuples only)."""
     host = PG.split("@", 1)[1].split(":")[0]
     port = PG.rsplit(":", 1)[1]
     user = PG.split("://", 1)[1].split("@")[0]
-    base = ["psql", "-h", host, "-p", port, "-U", user, "-q", "-d", "postgres", "-c"]
-    if drop:
-        subprocess.run([*base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)  # noqa: S603
-    exists = subprocess.run(  # noqa: S603
-        [*base[:-1], "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+    return subprocess.run(  # noqa: S603
+        ["psql", "-h", host, "-p", port, "-U", user, "-q", "-tA", "-d", db, "-c", sql],  # noqa: S607
+        check=True,
         capture_output=True,
         text=True,
-        check=True,
     ).stdout.strip()
-    if not exists:
-        subprocess.run([*base, f'CREATE DATABASE "{name}"'], check=True)  # noqa: S603
+
+
+def database_exists(name):
+    return psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
+
+
+def drop_database(name):
+    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def create_database(name, drop=False):
+    if drop:
+        drop_database(name)
+    if not database_exists(name):
+        psql(f'CREATE DATABASE "{name}"')
+
+
+def login_sessions(users):
+    """
+    A logged-in session per user, stored as django.test.Client.force_login stores it (in a process where Django is
+    set up for the bench database); returns {user id: session key}. No login form, so no rate limit in the way.
+    """
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = {}
+    for user in users:
+        session = store_class()
+        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.save()
+        keys[user.pk] = session.session_key
+    return keys
 
 
 def production_env(db_name, port, static_root, **extra):

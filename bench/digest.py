@@ -48,28 +48,12 @@ import common  # noqa: E402
 REDIS_DB = "redis://127.0.0.1:6379/15"
 
 
-def psql(sql, db="postgres"):
-    host = common.PG.split("@", 1)[1].split(":")[0]
-    port = common.PG.rsplit(":", 1)[1]
-    user = common.PG.split("://", 1)[1].split("@")[0]
-    return subprocess.run(
-        ["psql", "-h", host, "-p", port, "-U", user, "-q", "-tA", "-d", db, "-c", sql],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-
-
 def copy_database(source, target):
     """A scratch copy of `source` (which must have no open connections), replacing any older `target`."""
-    if psql(f"SELECT 1 FROM pg_database WHERE datname = '{source}'") != "1":
+    if not common.database_exists(source):
         sys.exit(f"no database {source!r}: run bench/generate.py --db {source}")
-    psql(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-    psql(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-
-
-def drop_database(name):
-    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    common.drop_database(target)
+    common.psql(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
 
 
 def environment(db_name, batch_size):
@@ -404,7 +388,7 @@ def main():
 
         connections.close_all()
         if not args.keep:
-            drop_database(scratch)
+            common.drop_database(scratch)
 
 
 if __name__ == "__main__":

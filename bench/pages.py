@@ -32,19 +32,14 @@ PAGES = ["home", "events", "event", "forums", "forum", "long_topic", "directory"
 # Pages a visitor is sent to log in for: measured for members only.
 MEMBERS_ONLY = {"directory"}
 
-# Run in a manage.py shell on the bench database: a real session for the bench member, as a log-in would make it.
+# Run in a manage.py shell on the bench database (Django is set up there): a real session for the bench member.
 SESSION_SCRIPT = """
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.base import SessionBase
-from importlib import import_module
-from django.conf import settings
+import sys
+sys.path.insert(0, "bench")
+from common import login_sessions
+from django.contrib.auth import get_user_model
 user = get_user_model().objects.get(email={email!r})
-store = import_module(settings.SESSION_ENGINE).SessionStore()
-store[SESSION_KEY] = str(user.pk)
-store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-store.save()
-print(store.session_key)
+print(login_sessions([user])[user.pk])
 """
 
 

@@ -49,7 +49,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
-from importlib import import_module
 
 import common
 
@@ -139,23 +138,6 @@ def check_members_may_register(event, users):
     problems = {email: p for email, p in problems.items() if p is not None}
     if problems:
         sys.exit(f"set-up error: {len(problems)} members may not register, e.g. {next(iter(problems.items()))}")
-
-
-def create_sessions(users):
-    """A logged-in session per member, stored as django.test.Client.force_login stores it; returns the keys."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    store_class = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = {}
-    for user in users:
-        session = store_class()
-        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.save()
-        keys[user.pk] = session.session_key
-    return keys
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -565,7 +547,7 @@ def run_all(args, port, static_root):
     redis.Redis.from_url(args.redis).flushdb()
 
     users = create_members(args.people)
-    sessions = create_sessions(users)
+    sessions = common.login_sessions(users)
     from django.db import connections
 
     connections.close_all()  # the server's workers must not wait on anything this process holds

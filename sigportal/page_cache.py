@@ -22,7 +22,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import cc_delim_re
+
+from members.roles import is_moderator, is_officer
 
 logger = logging.getLogger(__name__)
 
@@ -136,10 +139,6 @@ def viewer_class(request):
     What, besides the content, a shared fragment of a page depends on: the role (which forums and topics one may
     see) and the time zone times are shown in. Two members with the same role and zone see the same fragment.
     """
-    from django.utils import timezone
-
-    from members.roles import is_moderator, is_officer
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         role = "visitor"

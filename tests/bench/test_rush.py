@@ -52,7 +52,7 @@ def test_members_pass_every_precondition_of_an_event_for_association_members():
 
 def test_a_forged_session_logs_the_member_in():
     users = rush.create_members(1)
-    sessions = rush.create_sessions(users)
+    sessions = rush.common.login_sessions(users)
     response = logged_in_client(sessions[users[0].pk]).get("/events/mine/")
     assert response.status_code == 200
     assert response.wsgi_request.user == users[0]
@@ -60,7 +60,7 @@ def test_a_forged_session_logs_the_member_in():
 
 def test_the_form_read_from_the_page_registers_and_the_message_says_confirmed_or_the_waiting_position():
     users = rush.create_members(3)
-    sessions = rush.create_sessions(users)
+    sessions = rush.common.login_sessions(users)
     event = rush.create_event(1, places=1)
     messages = [register_through_the_page(logged_in_client(sessions[u.pk]), event) for u in users]
 
@@ -74,7 +74,7 @@ def test_the_form_read_from_the_page_registers_and_the_message_says_confirmed_or
 
 def test_without_the_csrf_token_the_registration_is_refused():
     users = rush.create_members(1)
-    sessions = rush.create_sessions(users)
+    sessions = rush.common.login_sessions(users)
     event = rush.create_event(1, places=1)
     response = logged_in_client(sessions[users[0].pk]).post(f"/events/{event.pk}/register/", {})
     assert response.status_code == 403
