@@ -4,8 +4,8 @@ Digest throughput against its ceiling: build one weekly issue and send it to eve
 What it measures, in one process with production settings (DEBUG off, PostgreSQL, Redis cache) on a scratch copy of
 the source database (`CREATE DATABASE ... TEMPLATE source`, dropped at the end, so runs repeat):
 
-1. build: `members.mailing.issues.digest_issue_build(kind=weekly)`, as the Monday task does (the public web copy
-   and one pending delivery row per active weekly subscriber; the task it queues is not sent to Celery);
+1. build: `digest_issue_build(kind=weekly)` (members.mailing.services.issues), as the Monday task does (the public
+   web copy and one pending delivery row per active weekly subscriber; the task it queues is not sent to Celery);
 2. ceiling: ONE fixed pre-rendered message (a real recipient's text + HTML alternative + list headers, median size
    of the first 100) sent to every recipient of the issue through the same backend, in the same batches, one mail
    connection per batch, WITH the same bookkeeping: the real `claim_batch` (SKIP LOCKED) and `_record` functions;
@@ -124,7 +124,8 @@ def set_recipients(count):
     """
     from django.utils import timezone
 
-    from members.models import Subscriber, User
+    from members.mailing.models import Subscriber
+    from members.models import User
 
     weekly = Subscriber.objects.active().filter(frequency=Subscriber.Frequency.WEEKLY)
     have = weekly.count()
@@ -153,9 +154,9 @@ def set_recipients(count):
 
 
 def build_issue():
-    from members.mailing import issues
-    from members.models import DigestIssue
-    from members.tasks_mailing import send_mailing
+    from members.mailing.models import DigestIssue
+    from members.mailing.services import issues
+    from members.mailing.tasks import send_mailing
 
     queued = []
     real_delay = send_mailing.delay
@@ -177,7 +178,7 @@ def fixed_message_parts(issue):
     """A real recipient's rendered message (median size of the first 100 who get one): the ceiling sends it."""
     from members.mailing.delivery import IssueComposer
     from members.mailing.digest import build_run
-    from members.models import Delivery
+    from members.mailing.models import Delivery
 
     composer = IssueComposer(issue)
     samples = []
@@ -233,7 +234,7 @@ def ceiling_run(issue, batch_size, message, message_id):
 
 def reset_deliveries(issue):
     """Every row of the issue back to pending, and the issue to sending, as the build left them."""
-    from members.models import Delivery, DigestIssue
+    from members.mailing.models import Delivery, DigestIssue
 
     Delivery.objects.filter(issue=issue).update(
         status=Delivery.Status.PENDING, attempts=0, message_id="", sent_at=None, claimed_at=None, last_error=""

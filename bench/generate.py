@@ -321,18 +321,8 @@ def counted_models():
 
     from events.models import Attendance, Event, Registration, Series, Session
     from forums.models import Forum, Post, Topic, TopicWatch
-    from members.models import (
-        Announcement,
-        AssociationMembership,
-        Delivery,
-        DigestIssue,
-        Organisation,
-        PrinciplesAcceptance,
-        Profile,
-        Subscriber,
-        TaggedExpertise,
-        User,
-    )
+    from members.mailing.models import Announcement, Delivery, DigestIssue, Subscriber
+    from members.models import AssociationMembership, Organisation, PrinciplesAcceptance, Profile, TaggedExpertise, User
 
     return [
         User,
@@ -429,7 +419,7 @@ class _Generator:
         # The demo mailing list is left out: its two issues would take the numbers 1 and 2 of the digest archive
         # this generator writes for the past year. Everything else the pages rely on comes from the demo.
         for path in DEMO_SEEDERS:
-            if path != "members.demo_mailing.seed":
+            if path != "members.mailing.demo.seed":
                 import_string(path)()
         self.principles = current_principles()
 
@@ -605,17 +595,16 @@ class _Generator:
     def _appoint_officer(self):
         from django.contrib.auth.models import Group
 
-        from members import committee
-        from members.models import CommitteeRole
+        from members.committee.errors import CommitteeError
+        from members.committee.models import CommitteeRole
+        from members.committee.services.appointments import appointment_create
         from members.roles import OFFICERS_GROUP
 
         role = CommitteeRole.objects.filter(slug="officers").first()
         if role is not None:
             # If every seat is taken, the group and admin access below still make them an officer.
-            with contextlib.suppress(committee.CommitteeError):
-                committee.appointment_create(
-                    role=role, user=self.officer, starts_on=(self.anchor - timedelta(days=200)).date()
-                )
+            with contextlib.suppress(CommitteeError):
+                appointment_create(role=role, user=self.officer, starts_on=(self.anchor - timedelta(days=200)).date())
         self.officer.is_staff = True
         self.officer.save(update_fields=["is_staff"])
         self.officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
@@ -1048,7 +1037,7 @@ class _Generator:
         from events.models import Event
         from forums.models import Forum, Status
         from members.mailing.digest import DigestItem, DigestSection
-        from members.models import Announcement, Delivery, DigestIssue, Subscriber
+        from members.mailing.models import Announcement, Delivery, DigestIssue, Subscriber
 
         rng, anchor = self.rng, self.anchor
         existing = {e.lower() for e in Subscriber.objects.values_list("email", flat=True)}

@@ -200,7 +200,7 @@ class UserAdmin(DjangoUserAdmin):
         """Members counted by region and by organisation: where the group is concentrated, whom to reach."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        from members.reports import membership_by_organisation, membership_by_region
+        from members.statistics import membership_by_organisation, membership_by_region
 
         context = {
             **self.admin_site.each_context(request),
@@ -361,7 +361,3 @@ class SubGroupAdmin(admin.ModelAdmin):
     @admin.display(description="members", ordering="member_count")
     def member_count(self, group):
         return group.member_count
-
-
-import members.admin_committee  # noqa: E402, F401 - the committee admin registers itself
-from members import admin_mailing  # noqa: E402, F401  (the mailing list admin)

@@ -4,14 +4,11 @@ members-only events call these functions; nothing else reads AssociationMembersh
 """
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from members.models import AssociationMembership, Organisation
+from members.tasks import send_membership_decision
 
 
 def is_current_association_member(user, today=None):
@@ -143,31 +140,4 @@ def membership_reject(*, membership, officer, reason):
 
 
 def _email_decision_on_commit(membership):
-    from members.tasks_membership import send_membership_decision
-
     send_membership_decision.delay_on_commit(membership.pk, membership.status)
-
-
-def membership_decision_send(*, membership_id, status):
-    """Email the member the officer's decision (text and HTML from one pair of templates)."""
-
-    membership = AssociationMembership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
-    if membership is None or membership.status != status or not membership.user.is_active:
-        return False  # decided again since, or the account is gone: the later decision sends its own email
-    name = "membership_verified" if status == AssociationMembership.Status.VERIFIED else "membership_rejected"
-    context = {
-        "membership": membership,
-        "user": membership.user,
-        "membership_url": settings.SITE_URL + reverse("members:membership"),
-        "SIG_NAME": settings.SIG_NAME,
-        "ASSOCIATION_NAME": settings.ASSOCIATION_NAME,
-    }
-    subject = " ".join(render_to_string(f"members/email/{name}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=render_to_string(f"members/email/{name}.txt", context),
-        to=[membership.user.email],
-    )
-    message.attach_alternative(render_to_string(f"members/email/{name}.html", context), "text/html")
-    message.send()
-    return True

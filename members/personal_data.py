@@ -1,77 +1,86 @@
-"""
-"Your data": everything the portal holds about a member, exported as JSON, and account deletion.
+"""Members' own part of "your data": account, profile, association membership, sub-groups, principles.
 
-Each app contributes its own part without members importing it: `settings.PERSONAL_DATA_PROVIDERS` lists
-dotted module paths, each module having
+Listed first in settings.PERSONAL_DATA_PROVIDERS; members.your_data runs its erase last."""
 
-    export(user) -> dict      JSON-serialisable; becomes the export's section named after the module
-    erase(user) -> None       removes or anonymises what the app holds about the member
-
-Deletion anonymises the User row rather than deleting it: other apps' content (forum posts, committee history)
-keeps pointing at a row that now reads "Former member", and foreign keys need no special handling. The row
-keeps nothing personal: no email, no name, no password, no groups, no email addresses. Officers see one admin
-log entry ("Account deleted"), never the data.
-"""
-
-import uuid
-
-from django.conf import settings
-from django.contrib.admin.models import DELETION, LogEntry
-from django.contrib.contenttypes.models import ContentType
+from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.utils import timezone
-from django.utils.module_loading import import_module
 
-FORMER_MEMBER_NAME = "Former member"
-ERASED_EMAIL_DOMAIN = "erased.invalid"  # .invalid never resolves (RFC 2606): no mail can reach it
+from members.models import AssociationMembership, PrinciplesAcceptance, Profile, SubGroup, SubGroupMembership
 
 
-def providers():
-    """The provider modules, in the order settings lists them."""
-    return [import_module(path) for path in settings.PERSONAL_DATA_PROVIDERS]
-
-
-def export_personal_data(user):
-    """Everything held about `user`, one section per provider, ready for json.dumps."""
-    data = {
-        "exported_at": timezone.now().isoformat(),
-        "site": settings.SITE_URL,
+def export(user):
+    profile = Profile.objects.filter(user=user).select_related("organisation").first()
+    membership = AssociationMembership.objects.filter(user=user).select_related("organisation").first()
+    return {
+        "account": {
+            "email": user.email,
+            "name": user.name,
+            "time_zone": user.time_zone,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_addresses": [
+                {"email": a.email, "verified": a.verified, "primary": a.primary}
+                for a in EmailAddress.objects.filter(user=user)
+            ],
+        },
+        "profile": _profile(profile) if profile else None,
+        "association_membership": _membership(membership) if membership else None,
+        "sub_groups": [
+            {"group": m.group.name, "listed": m.listed, "joined_at": m.joined_at.isoformat()}
+            for m in SubGroupMembership.objects.filter(user=user).select_related("group")
+        ],
+        "principles_accepted": [
+            {"version": a.version.number, "accepted_at": a.accepted_at.isoformat()}
+            for a in PrinciplesAcceptance.objects.filter(user=user).select_related("version")
+        ],
     }
-    for module in providers():
-        data[module.__name__] = module.export(user)
-    return data
 
 
-def is_erased(user):
-    return user.email.endswith("@" + ERASED_EMAIL_DOMAIN)
+def _profile(profile):
+    return {
+        "pronouns": profile.pronouns,
+        "job_title": profile.job_title,
+        "organisation": profile.organisation.name if profile.organisation else None,
+        "region": profile.get_region_display() if profile.region else "",
+        "bio": profile.bio,
+        "expertise": sorted(tag.name for tag in profile.expertise.all()),
+        "website": profile.website,
+        "linkedin": profile.linkedin,
+        "mastodon": profile.mastodon,
+        "bluesky": profile.bluesky,
+        "photo": profile.photo.name if profile.photo else None,
+        "show_in_directory": profile.show_in_directory,
+        "share_organisation": profile.share_organisation,
+        "share_region": profile.share_region,
+        "share_bio": profile.share_bio,
+        "share_links": profile.share_links,
+        "share_photo": profile.share_photo,
+    }
 
 
-def erase_account(user):
-    """Erase a member's personal data everywhere and leave an anonymous "Former member" row behind.
+def _membership(membership):
+    return {
+        "kind": membership.get_kind_display(),
+        "membership_number": membership.membership_number,
+        "organisation": membership.organisation.name if membership.organisation else None,
+        "status": membership.get_status_display(),
+        "verified_at": membership.verified_at.isoformat() if membership.verified_at else None,
+        "rejection_reason": membership.rejection_reason,
+        "expires_on": membership.expires_on.isoformat() if membership.expires_on else None,
+    }
 
-    One transaction: every provider erases its part and the account is anonymised, or nothing changes."""
-    with transaction.atomic():
-        user_id = user.pk
-        # Other apps first (their rows may still want to read the user), members' own part last.
-        for module in reversed(providers()):
-            module.erase(user)
-        user.refresh_from_db()
-        user.email = f"former-{uuid.uuid4().hex}@{ERASED_EMAIL_DOMAIN}"
-        user.name = FORMER_MEMBER_NAME
-        user.time_zone = ""
-        user.is_active = False
-        user.is_staff = False
-        user.is_superuser = False
-        user.set_unusable_password()
-        user.save()
-        user.groups.clear()
-        user.user_permissions.clear()
-        LogEntry.objects.create(
-            user_id=user_id,
-            content_type=ContentType.objects.get_for_model(user),
-            object_id=str(user_id),
-            object_repr="Account deleted",
-            action_flag=DELETION,
-            change_message="The member deleted their account; their personal data was erased.",
-        )
-    return user
+
+def erase(user):
+    profile = Profile.objects.filter(user=user).first()
+    if profile is not None:
+        if profile.photo:
+            storage, name = profile.photo.storage, profile.photo.name
+            transaction.on_commit(lambda: storage.delete(name))
+        profile.delete()
+    AssociationMembership.objects.filter(user=user).delete()
+    SubGroupMembership.objects.filter(user=user).delete()
+    PrinciplesAcceptance.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    SubGroup.objects.filter(convenor=user).update(convenor=None)
+    # Sessions on other devices end by themselves: erase_account sets an unusable password, and Django drops
+    # any session whose stored password hash no longer matches.

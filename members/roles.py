@@ -11,7 +11,17 @@ MODERATORS_GROUP = "Moderators"
 # Which apps' model permissions each group holds. Synced after every migrate (members.apps), so a new model's
 # permissions reach the group without a hand-written data migration.
 GROUP_APP_PERMISSIONS = {
-    OFFICERS_GROUP: ["members", "events", "forums", "flatpages", "sites", "django_celery_beat", "taggit"],
+    OFFICERS_GROUP: [
+        "members",
+        "committee",
+        "mailing",
+        "events",
+        "forums",
+        "flatpages",
+        "sites",
+        "django_celery_beat",
+        "taggit",
+    ],
     MODERATORS_GROUP: [],
 }
 # Officers manage people and content but not the permission system itself.

@@ -29,15 +29,7 @@ from members.membership import (
     membership_claim_through_organisation,
     organisations_offered_to,
 )
-from members.models import (
-    AssociationMembership,
-    ExpertiseTag,
-    Organisation,
-    Region,
-    SubGroup,
-    SubGroupMembership,
-)
-from members.personal_data import erase_account, export_personal_data
+from members.models import AssociationMembership, ExpertiseTag, Organisation, Region, SubGroup, SubGroupMembership
 from members.principles import (
     changes_since,
     current_principles,
@@ -54,6 +46,7 @@ from members.profiles import (
     profile_update,
 )
 from members.subgroups import subgroup_for_page, subgroup_join, subgroup_leave
+from members.your_data import erase_account, export_personal_data
 
 DIRECTORY_PAGE_SIZE = 20
 

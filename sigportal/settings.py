@@ -5,6 +5,7 @@ Every environment variable is listed in README.md and .env.example. With none se
 embedded defaults: SQLite under var/, Celery tasks run inline, mail is written as files under var/mail/.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -90,8 +91,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "taggit",
     "csp",
-    # ours: sigportal -> events, forums -> members
+    # ours: sigportal -> events, forums -> members.mailing -> members; sigportal -> members.committee -> members
     "members",
+    "members.committee",
+    "members.mailing",
     "events",
     "forums",
     "sigportal",
@@ -128,8 +131,8 @@ PAGE_CACHE_IGNORED_TABLES = frozenset(
         "django_celery_beat_periodictasks",
         "sigportal_workerheartbeat",
         "account_emailconfirmation",
-        "members_delivery",
-        "members_contactmessage",
+        "mailing_delivery",
+        "committee_contactmessage",
         "forums_notificationdelivery",
         "forums_readmarker",
         "forums_anonymousidentityview",
@@ -171,7 +174,7 @@ SIG_NAME = env.str("SIG_NAME", default="Learning Technology Inclusion SIG")
 SIG_SHORT_NAME = env.str("SIG_SHORT_NAME", default="LT Inclusion SIG")
 ASSOCIATION_NAME = env.str("ASSOCIATION_NAME", default="Association for Learning Technology Practice")
 ASSOCIATION_URL = env.str("ASSOCIATION_URL", default="")
-# The public contact route is the committee contact form (issue: committee); this address is only a fallback sender.
+# The public contact route is the committee's contact form; this address is only the sender of the portal's mail.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SIG_SHORT_NAME} <noreply@sigportal.invalid>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
@@ -274,6 +277,9 @@ ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SIG_SHORT_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Behind this many proxies (the TLS proxy README recommends: 1), X-Forwarded-For names the client; with 0 it is
+# ignored and the connection's address is the client's. Every rate limit counts by this (members.adapter.client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = _env_or_fail(env.int, "TRUSTED_PROXY_COUNT", default=0)
 # allauth's own rate limits stay on (its defaults); they count in the cache, so production needs Redis.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
@@ -405,15 +411,12 @@ LOGGING = {
 # Members: "your data" (export and account deletion)
 # ---------------------------------------------------------------------------------------------------------------------
 
-# Modules that export and erase a member's personal data, each with `export(user) -> dict` and `erase(user)`.
-# members.personal_data (the "Your data" page and account deletion) calls them all; members never imports the
-# other apps. Events, forums and the mailing list append their own module (e.g. "events.personal_data").
-# Each app's part of "download my data" and "delete my account": modules with export(user) and erase(user),
-# run by members.personal_data (members never imports the other apps; erasure runs in reverse order).
+# Each app's part of "download my data" and "delete my account": modules with `export(user) -> dict` and `erase(user)`,
+# run by members.your_data (the "Your data" page), which never imports the other apps; erasure runs in reverse order.
 PERSONAL_DATA_PROVIDERS = [
-    "members.personal_data_members",
-    "members.personal_data_mailing",
-    "members.personal_data_committee",
+    "members.personal_data",
+    "members.mailing.personal_data",
+    "members.committee.personal_data",
     "events.personal_data",
     "forums.personal_data",
 ]
@@ -453,11 +456,9 @@ MAILING_BOUNCE_WEBHOOK_SECRET = env.str("MAILING_BOUNCE_WEBHOOK_SECRET", default
 # The List-Id header (RFC 2919): a stable identifier mail clients group and filter by (empty: digest.<SITE_URL host>).
 MAILING_LIST_ID = env.str("MAILING_LIST_ID", default="")
 
-# Personal data providers (the members issue owns the mechanism; each module has export(user) and erase(user)).
-
-# --- Events ---
-
-from datetime import timedelta  # noqa: E402
+# ---------------------------------------------------------------------------------------------------------------------
+# Events (events/)
+# ---------------------------------------------------------------------------------------------------------------------
 
 # How long before each session confirmed registrants get a reminder email (events.notify.reminders_send_due,
 # run every five minutes by sigportal/schedules.py); the nearest one also sets the alarm in .ics files.
@@ -468,7 +469,7 @@ EVENT_REMINDER_OFFSETS = [
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# --- Forums --- (forums.services, views and tasks rely on these; none is read from the environment)
+# Forums (forums/): the services, views and tasks rely on these; none is read from the environment
 # ---------------------------------------------------------------------------------------------------------------------
 
 # A member's first N posts wait in the moderation queue (safe-space pre-moderation of newcomers).

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.flatpages import views as flatpage_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from members.views import ConfirmEmailView
 from sigportal import views
@@ -25,8 +26,19 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
     # The mailing list (/mailing-list/...) and the digest archive (/digest/...).
-    path("", include("members.urls_mailing")),
-    path("committee/", include("members.urls_committee")),
+    path("", include("members.mailing.urls")),
+    path("committee/", include("members.committee.urls")),
+    # The committee's and the mailing list's admin pages were under /admin/members/ until they became apps of their
+    # own: officers' bookmarks and the links in emails already sent still arrive.
+    re_path(
+        r"^admin/members/(?P<model>appointment|appointmentchange|ballot|callrole|committeerole|contactmessage|election|"
+        r"nomination|nominationanswer|nominationcall|nominationquestion|voterroll)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/committee/%(model)s/%(rest)s", permanent=True, query_string=True),
+    ),
+    re_path(
+        r"^admin/members/(?P<model>announcement|delivery|digestissue|subscriber)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/mailing/%(model)s/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     # Members' pages: /account/..., /members/<id>/, /directory/, /groups/, /principles/accept/
     path("", include("members.urls")),

@@ -1,5 +1,5 @@
 """
-The mailing list: subscriptions (double opt-in), the weekly and daily digests, announcements, and delivery that
-sends each mail exactly once. Modules: tokens, subscriptions, digest (the section contract), sections (members' own),
-delivery (the send pipeline), announcements, bounces, signals.
+The mailing list (app label "mailing"): subscriptions (double opt-in), the numbered weekly digest and its archive, the
+daily digest, announcements, delivery that sends each message once, and bounces. digest.py is the contract that
+events and forums write their digest sections to; delivery.py is the send pipeline. Depends on members only.
 """

@@ -42,7 +42,7 @@ from members.mailing.digest import (
     recipient_links_context,
     shared,
 )
-from members.models import Announcement, Delivery, DigestIssue, Subscriber
+from members.mailing.models import Announcement, Delivery, DigestIssue, Subscriber
 from members.text import render_markdown
 
 log = logging.getLogger(__name__)
@@ -178,7 +178,7 @@ def announcement_send_test(*, announcement, user):
 # --- the send loop ------------------------------------------------------------------------------------------------
 
 
-def _mailing_filter(issue_id, announcement_id):
+def mailing_filter(issue_id, announcement_id):
     return {"issue_id": issue_id} if issue_id else {"announcement_id": announcement_id}
 
 
@@ -238,7 +238,7 @@ def deliveries_send(*, issue_id=None, announcement_id=None, max_batches=None):
     Send every pending delivery of one issue or announcement; safe to run twice or at the same time as another run.
     Returns a SendResult; `temporary_error` is set when the caller should retry later.
     """
-    filters = _mailing_filter(issue_id, announcement_id)
+    filters = mailing_filter(issue_id, announcement_id)
     if issue_id:
         mailing = DigestIssue.objects.get(pk=issue_id)
         composer = IssueComposer(mailing)
@@ -335,24 +335,3 @@ def mailing_finish_if_done(mailing):
         fields.append("sent_at")
     mailing.save(update_fields=fields)
     return True
-
-
-def deliveries_retry_failed(*, issue=None, announcement=None):
-    """Officers' "retry failed": failed rows go back to pending (attempts reset) and a send is queued."""
-    from members.tasks_mailing import send_mailing
-
-    mailing = issue or announcement
-    filters = _mailing_filter(issue and issue.pk, announcement and announcement.pk)
-    with transaction.atomic():
-        count = Delivery.objects.filter(**filters, status=Delivery.Status.FAILED).update(
-            status=Delivery.Status.PENDING, attempts=0
-        )
-        if count and mailing.status == mailing.Status.SENT:
-            type(mailing).objects.filter(pk=mailing.pk).update(status=mailing.Status.SENDING)
-        if count:
-            transaction.on_commit(
-                lambda: send_mailing.delay(
-                    issue_id=issue and issue.pk, announcement_id=announcement and announcement.pk
-                )
-            )
-    return count

@@ -3,7 +3,7 @@
 from django import forms
 
 from members.mailing.digest import section_choices
-from members.models import Subscriber
+from members.mailing.models import Subscriber
 
 
 class SubscribeForm(forms.Form):

@@ -4,7 +4,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from members.mailing.digest import DigestItem, DigestSection, digest_section, shared, until
-from members.models import Announcement
+from members.mailing.models import Announcement
 from members.text import render_markdown
 
 

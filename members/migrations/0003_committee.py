@@ -3,7 +3,7 @@
 import datetime
 import django.db.models.deletion
 import django.utils.timezone
-import members.models.nominations
+import members.committee.models.nominations
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -166,7 +166,7 @@ class Migration(migrations.Migration):
                 ('statement', models.TextField()),
                 ('word_count', models.PositiveSmallIntegerField(default=0)),
                 ('proof_kind', models.CharField(choices=[('verified', 'My verified association membership'), ('upload', 'An uploaded document')], default='verified', max_length=10)),
-                ('proof_file', models.FileField(blank=True, storage=members.models.nominations.private_storage, upload_to=members.models.nominations.proof_upload_to)),
+                ('proof_file', models.FileField(blank=True, storage=members.committee.models.nominations.private_storage, upload_to=members.committee.models.nominations.proof_upload_to)),
                 ('status', models.CharField(choices=[('submitted', 'Submitted'), ('accepted', 'Accepted as candidate'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('elected', 'Elected'), ('appointed', 'Appointed')], db_index=True, default='submitted', max_length=10)),
                 ('decline_reason', models.TextField(blank=True)),
                 ('reviewed_at', models.DateTimeField(blank=True, null=True)),

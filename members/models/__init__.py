@@ -1,7 +1,3 @@
-from .committee import Appointment, AppointmentChange, CommitteeRole, ContactMessage
-from .elections import Ballot, Election, VoterRoll
-from .mailing import Announcement, Delivery, DigestIssue, Subscriber
-from .nominations import CallRole, Nomination, NominationAnswer, NominationCall, NominationQuestion
 from .organisations import AssociationMembership, Organisation
 from .principles import PrinciplesAcceptance, PrinciplesVersion
 from .profiles import ExpertiseTag, Profile, Region, TaggedExpertise
@@ -9,22 +5,8 @@ from .subgroups import SubGroup, SubGroupMembership
 from .users import User
 
 __all__ = [
-    "Announcement",
-    "Appointment",
-    "AppointmentChange",
     "AssociationMembership",
-    "Ballot",
-    "CallRole",
-    "CommitteeRole",
-    "ContactMessage",
-    "Delivery",
-    "DigestIssue",
-    "Election",
     "ExpertiseTag",
-    "Nomination",
-    "NominationAnswer",
-    "NominationCall",
-    "NominationQuestion",
     "Organisation",
     "PrinciplesAcceptance",
     "PrinciplesVersion",
@@ -32,8 +14,6 @@ __all__ = [
     "Region",
     "SubGroup",
     "SubGroupMembership",
-    "Subscriber",
     "TaggedExpertise",
     "User",
-    "VoterRoll",
 ]

@@ -4,8 +4,8 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
-from members import committee, elections
-from members.models import Ballot, ContactMessage
+from members.committee.models import Ballot, ContactMessage
+from members.committee.services import appointments, elections
 from tests.e2e.conftest import login
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
@@ -19,7 +19,7 @@ from tests.members.factories import PASSWORD, UserFactory
 
 def test_visitor_writes_to_the_chair(page, axe, transactional_db):
     chair = CommitteeRoleFactory(title="Chair", slug="chair", is_main_contact=True)
-    committee.appointment_create(role=chair, user=UserFactory(email="chair@example.org", name="Orla Chairwoman"))
+    appointments.appointment_create(role=chair, user=UserFactory(email="chair@example.org", name="Orla Chairwoman"))
     page.goto("/")
     page.get_by_role("link", name="Contact the committee").click()
     axe(page, "committee-contact")

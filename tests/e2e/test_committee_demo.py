@@ -1,4 +1,5 @@
-from members import demo, demo_committee
+from members import demo
+from members.committee import demo as demo_committee
 
 
 def test_demo_committee_and_finished_election_pages(page, axe, transactional_db):

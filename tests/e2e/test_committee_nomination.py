@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
-from members.models import Appointment, Nomination, NominationQuestion
+from members.committee.models import Appointment, Nomination, NominationQuestion
 from members.roles import OFFICERS_GROUP, sync_role_groups
 from tests.e2e.conftest import login
 from tests.members.committee.factories import (
@@ -74,7 +74,7 @@ def test_member_nominates_officer_accepts_and_appoints(page, axe, transactional_
     page.context.clear_cookies()
     login(page, officer.email, PASSWORD)
     page.get_by_role("button", name="Ines Calloway").wait_for()
-    page.goto("/admin/members/nomination/")
+    page.goto("/admin/committee/nomination/")
     page.get_by_role("checkbox", name=re.compile("Select this object")).first.check()
     page.get_by_role("combobox", name=re.compile("Action")).select_option(
         label="Accept as candidate (emails the nominee)"

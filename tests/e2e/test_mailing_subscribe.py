@@ -4,8 +4,8 @@ from datetime import timedelta
 from django.core import mail
 from django.utils import timezone
 
-from members.models import Announcement, Subscriber
-from members.tasks_mailing import build_weekly_digest
+from members.mailing.models import Announcement, Subscriber
+from members.mailing.tasks import build_weekly_digest
 
 
 def _link(text, pattern):

@@ -7,7 +7,7 @@ from events.digest import my_registrations, section
 from events.models import Event
 from events.services import registration_create
 from members.mailing.digest import build_run
-from members.models import Subscriber
+from members.mailing.models import Subscriber
 from tests.events.factories import EventFactory
 from tests.members.factories import UserFactory
 

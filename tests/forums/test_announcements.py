@@ -1,8 +1,8 @@
 import pytest
 
 from forums.models import Forum, Status, Topic
-from members.mailing.announcements import announcement_send_to_list
-from members.models import Announcement
+from members.mailing.models import Announcement
+from members.mailing.services.announcements import announcement_send_to_list
 from tests.forums.factories import ForumFactory
 from tests.members.factories import UserFactory
 

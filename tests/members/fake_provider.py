@@ -1,4 +1,4 @@
-"""A stand-in for another app's personal-data module (forums, events): what members.personal_data calls."""
+"""A stand-in for another app's personal-data module (forums, events): what members.your_data calls."""
 
 CALLS = []
 

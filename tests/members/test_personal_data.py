@@ -5,14 +5,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.admin.models import DELETION, LogEntry
 from django.test import Client
 
-from members.models import (
-    AssociationMembership,
-    PrinciplesAcceptance,
-    Profile,
-    SubGroupMembership,
-    User,
-)
-from members.personal_data import FORMER_MEMBER_NAME, erase_account, export_personal_data
+from members.models import AssociationMembership, PrinciplesAcceptance, Profile, SubGroupMembership, User
+from members.your_data import FORMER_MEMBER_NAME, erase_account, export_personal_data
 from tests.members import fake_provider
 from tests.members.factories import PASSWORD, PrinciplesVersionFactory, ProfileFactory, SubGroupFactory
 
@@ -21,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def with_fake_app(settings):
-    settings.PERSONAL_DATA_PROVIDERS = ["members.personal_data_members", "tests.members.fake_provider"]
+    settings.PERSONAL_DATA_PROVIDERS = ["members.personal_data", "tests.members.fake_provider"]
     fake_provider.CALLS.clear()
     return fake_provider
 
@@ -54,7 +48,7 @@ def test_export_downloads_everything_held_as_json(member_client, rich_member, wi
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"].startswith('attachment; filename="my-data-')
     data = json.loads(response.content)
-    mine = data["members.personal_data_members"]
+    mine = data["members.personal_data"]
     assert mine["account"]["email"] == rich_member.email
     assert mine["profile"]["bio"] == "My bio" and mine["profile"]["expertise"] == ["accessibility"]
     assert mine["association_membership"]["membership_number"] == "M123456"
@@ -119,7 +113,7 @@ def test_deleted_member_disappears_from_directory_and_frees_their_email(member, 
 
 def test_erase_is_all_or_nothing(member, settings, monkeypatch):
     ProfileFactory(user=member)
-    settings.PERSONAL_DATA_PROVIDERS = ["members.personal_data_members", "tests.members.fake_provider"]
+    settings.PERSONAL_DATA_PROVIDERS = ["members.personal_data", "tests.members.fake_provider"]
 
     def broken(user):
         raise RuntimeError("forums is down")
@@ -134,7 +128,7 @@ def test_erase_is_all_or_nothing(member, settings, monkeypatch):
 
 def test_export_of_a_member_with_nothing_yet(member):
     data = export_personal_data(member)
-    mine = data["members.personal_data_members"]
+    mine = data["members.personal_data"]
     assert mine["profile"] is None and mine["association_membership"] is None
     json.dumps(data)
 
@@ -160,7 +154,7 @@ def test_only_officers_read_the_admin_log(client, request, who):
 
 def test_every_configured_provider_exports_and_erases(member_client, rich_member, settings):
     """With the real PERSONAL_DATA_PROVIDERS (mailing list, committee, ...), export and deletion both work."""
-    assert settings.PERSONAL_DATA_PROVIDERS[0] == "members.personal_data_members"
+    assert settings.PERSONAL_DATA_PROVIDERS[0] == "members.personal_data"
     data = json.loads(member_client.get("/account/data/export/").content)
     assert set(settings.PERSONAL_DATA_PROVIDERS) <= set(data)
     response = member_client.post("/account/data/delete/", {"password": PASSWORD, "confirm": "on"})

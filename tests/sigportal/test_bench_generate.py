@@ -20,7 +20,8 @@ from django.db.models import Count, F, Q
 from events.models import Event, Registration
 from forums.demo import FORUMS as DEMO_FORUMS
 from forums.models import Post, Status, Topic
-from members.models import Profile, Subscriber, User
+from members.mailing.models import Subscriber
+from members.models import Profile, User
 from members.principles import has_accepted_current_principles
 from members.roles import is_officer
 
@@ -86,7 +87,7 @@ def test_sizes_follow_the_factor():
         "events.Registration",
         "forums.Topic",
         "forums.Post",
-        "members.Subscriber",
+        "mailing.Subscriber",
         "members.Organisation",
     ):
         assert small[label] > 0, label

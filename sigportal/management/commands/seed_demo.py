@@ -4,11 +4,11 @@ from django.utils.module_loading import import_string
 
 from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
-# Each app seeds its own demo data; later apps append their seeder here (members first: the others use its people).
+# Each app seeds its own demo data, in this order: members first, since the others use its people.
 DEMO_SEEDERS = [
     "members.demo.seed",
-    "members.demo_mailing.seed",
-    "members.demo_committee.seed",
+    "members.mailing.demo.seed",
+    "members.committee.demo.seed",
     "events.demo.seed",
     "forums.demo.seed",
 ]

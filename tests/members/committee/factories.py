@@ -3,13 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from members.models import (
-    AssociationMembership,
-    CallRole,
-    CommitteeRole,
-    Nomination,
-    NominationCall,
-)
+from members.committee.models import CallRole, CommitteeRole, Nomination, NominationCall
+from members.models import AssociationMembership
 from tests.members.factories import UserFactory
 
 

@@ -3,10 +3,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from members import committee
-from members.models import Appointment, AppointmentChange
+from members.committee import errors
+from members.committee.models import Appointment, AppointmentChange
+from members.committee.services import appointments
+from members.committee.tasks import sync_committee_access
 from members.roles import is_moderator, is_officer
-from members.tasks_committee import sync_committee_access
 from tests.members.committee.factories import CommitteeRoleFactory
 from tests.members.factories import UserFactory
 
@@ -20,7 +21,9 @@ def fresh(user):
 def test_appointment_defaults_to_the_roles_term_and_keeps_the_holders_name(officer):
     role = CommitteeRoleFactory(title="Chair", default_term_years=3)
     holder = UserFactory(name="Ffion Marlow")
-    appointment = committee.appointment_create(role=role, user=holder, starts_on=datetime.date(2024, 3, 1), by=officer)
+    appointment = appointments.appointment_create(
+        role=role, user=holder, starts_on=datetime.date(2024, 3, 1), by=officer
+    )
     assert appointment.ends_on == datetime.date(2027, 3, 1)
     assert appointment.holder_name == "Ffion Marlow"
     change = AppointmentChange.objects.get()
@@ -31,7 +34,7 @@ def test_appointment_defaults_to_the_roles_term_and_keeps_the_holders_name(offic
 
 def test_a_29_february_start_ends_on_28_february():
     role = CommitteeRoleFactory(default_term_years=3)
-    appointment = committee.appointment_create(role=role, user=UserFactory(), starts_on=datetime.date(2024, 2, 29))
+    appointment = appointments.appointment_create(role=role, user=UserFactory(), starts_on=datetime.date(2024, 2, 29))
     assert appointment.ends_on == datetime.date(2027, 2, 28)
 
 
@@ -39,7 +42,7 @@ def test_current_holder_gets_officer_access_and_loses_it_when_the_term_ends(grou
     role = CommitteeRoleFactory(title="Vice chair", grants_officer=True)
     holder = UserFactory()
     today = timezone.localdate()
-    committee.appointment_create(
+    appointments.appointment_create(
         role=role,
         user=holder,
         starts_on=today - datetime.timedelta(days=10),
@@ -49,7 +52,7 @@ def test_current_holder_gets_officer_access_and_loses_it_when_the_term_ends(grou
     assert is_officer(holder) and holder.is_staff
 
     # The day the term ends, the daily task takes the access away.
-    committee.committee_sync_all(today=today + datetime.timedelta(days=1))
+    appointments.committee_sync_all(today=today + datetime.timedelta(days=1))
     holder = fresh(holder)
     assert not is_officer(holder)
     assert not holder.is_staff
@@ -58,7 +61,7 @@ def test_current_holder_gets_officer_access_and_loses_it_when_the_term_ends(grou
 def test_daily_task_runs_the_sync(groups):
     role = CommitteeRoleFactory()
     holder = UserFactory()
-    appointment = committee.appointment_create(role=role, user=holder)
+    appointment = appointments.appointment_create(role=role, user=holder)
     # The term ended (edited straight in the database, as time passing would): the task notices.
     Appointment.objects.filter(pk=appointment.pk).update(ends_on=timezone.localdate())
     assert is_officer(fresh(holder))
@@ -69,7 +72,7 @@ def test_daily_task_runs_the_sync(groups):
 def test_role_may_grant_moderator_rights_without_admin(groups):
     role = CommitteeRoleFactory(title="Forum officer", grants_officer=False, grants_moderator=True)
     holder = UserFactory()
-    committee.appointment_create(role=role, user=holder)
+    appointments.appointment_create(role=role, user=holder)
     holder = fresh(holder)
     assert is_moderator(holder)
     assert not is_officer(holder)
@@ -79,10 +82,10 @@ def test_role_may_grant_moderator_rights_without_admin(groups):
 def test_ending_early_removes_access_and_is_logged(officer):
     role = CommitteeRoleFactory(grants_moderator=True)
     holder = UserFactory(name="Cai Brennock")
-    appointment = committee.appointment_create(
+    appointment = appointments.appointment_create(
         role=role, user=holder, starts_on=timezone.localdate() - datetime.timedelta(days=30)
     )
-    committee.appointment_end_early(appointment=appointment, by=officer)
+    appointments.appointment_end_early(appointment=appointment, by=officer)
     holder = fresh(holder)
     assert not is_officer(holder) and not is_moderator(holder)
     ended = AppointmentChange.objects.filter(action="ended").get()
@@ -93,8 +96,8 @@ def test_ending_early_removes_access_and_is_logged(officer):
 def test_moving_an_appointment_to_another_person_syncs_both(officer):
     role = CommitteeRoleFactory()
     first, second = UserFactory(), UserFactory(name="Second Holder")
-    appointment = committee.appointment_create(role=role, user=first)
-    committee.appointment_update(appointment=appointment, user=second, by=officer)
+    appointment = appointments.appointment_create(role=role, user=first)
+    appointments.appointment_update(appointment=appointment, user=second, by=officer)
     assert not is_officer(fresh(first))
     assert is_officer(fresh(second))
     assert fresh(appointment).holder_name == "Second Holder"
@@ -102,20 +105,20 @@ def test_moving_an_appointment_to_another_person_syncs_both(officer):
 
 def test_superusers_are_never_touched(groups):
     boss = UserFactory(is_superuser=True, is_staff=True)
-    committee.committee_sync_access(boss)
+    appointments.committee_sync_access(boss)
     assert fresh(boss).is_staff
 
 
 def test_hand_added_officer_without_appointments_is_left_alone(officer):
-    committee.committee_sync_all()
+    appointments.committee_sync_all()
     assert is_officer(fresh(officer))
 
 
 def test_deleted_appointment_leaves_history(officer):
     role = CommitteeRoleFactory(title="Treasurer")
     holder = UserFactory(name="Holder Gone")
-    appointment = committee.appointment_create(role=role, user=holder)
-    committee.appointment_delete(appointment=appointment, by=officer)
+    appointment = appointments.appointment_create(role=role, user=holder)
+    appointments.appointment_delete(appointment=appointment, by=officer)
     assert not is_officer(fresh(holder))
     deleted = AppointmentChange.objects.get(action="deleted")
     assert deleted.holder_name == "Holder Gone" and deleted.role_title == "Treasurer"
@@ -124,7 +127,7 @@ def test_deleted_appointment_leaves_history(officer):
 def test_deleting_the_account_keeps_the_name_in_history():
     role = CommitteeRoleFactory()
     holder = UserFactory(name="Former Chair")
-    appointment = committee.appointment_create(role=role, user=holder)
+    appointment = appointments.appointment_create(role=role, user=holder)
     holder.delete()
     appointment.refresh_from_db()
     assert appointment.user is None
@@ -133,12 +136,12 @@ def test_deleting_the_account_keeps_the_name_in_history():
 
 def test_officer_sees_change_history_in_the_admin(client, officer):
     role = CommitteeRoleFactory(title="Chair")
-    appointment = committee.appointment_create(role=role, user=UserFactory(name="Listed Holder"), by=officer)
+    appointment = appointments.appointment_create(role=role, user=UserFactory(name="Listed Holder"), by=officer)
     client.force_login(officer)
-    response = client.get("/admin/members/appointmentchange/")
+    response = client.get("/admin/committee/appointmentchange/")
     assert response.status_code == 200
     assert "Listed Holder" in response.content.decode()
-    response = client.get(f"/admin/members/appointment/{appointment.pk}/change/")
+    response = client.get(f"/admin/committee/appointment/{appointment.pk}/change/")
     assert response.status_code == 200
     assert "appointed Chair" in response.content.decode()
 
@@ -148,7 +151,7 @@ def test_admin_add_and_edit_go_through_the_services(client, officer):
     holder = UserFactory(name="Added In Admin")
     client.force_login(officer)
     response = client.post(
-        "/admin/members/appointment/add/",
+        "/admin/committee/appointment/add/",
         {
             "role": role.pk,
             "user": holder.pk,
@@ -166,7 +169,7 @@ def test_admin_add_and_edit_go_through_the_services(client, officer):
     assert appointment.ends_on == datetime.date(2029, 1, 5)
     assert is_officer(fresh(holder))
     response = client.post(
-        f"/admin/members/appointment/{appointment.pk}/change/",
+        f"/admin/committee/appointment/{appointment.pk}/change/",
         {
             "role": role.pk,
             "user": holder.pk,
@@ -188,13 +191,13 @@ def test_admin_add_and_edit_go_through_the_services(client, officer):
 
 def test_a_full_role_refuses_another_appointment_and_changes_nothing(client, officer):
     role = CommitteeRoleFactory(title="Chair", seats=1)
-    committee.appointment_create(role=role, user=UserFactory())
-    with pytest.raises(committee.CommitteeError, match="All 1 seat"):
-        committee.appointment_create(role=role, user=UserFactory())
+    appointments.appointment_create(role=role, user=UserFactory())
+    with pytest.raises(errors.CommitteeError, match="All 1 seat"):
+        appointments.appointment_create(role=role, user=UserFactory())
     client.force_login(officer)
     newcomer = UserFactory()
     response = client.post(
-        "/admin/members/appointment/add/",
+        "/admin/committee/appointment/add/",
         {
             "role": role.pk,
             "user": newcomer.pk,
@@ -211,6 +214,6 @@ def test_a_full_role_refuses_another_appointment_and_changes_nothing(client, off
 
 def test_a_handover_on_the_day_the_term_ends_is_allowed():
     role = CommitteeRoleFactory(seats=1)
-    old = committee.appointment_create(role=role, user=UserFactory(), starts_on=datetime.date(2023, 4, 1))
-    new = committee.appointment_create(role=role, user=UserFactory(), starts_on=old.ends_on)
+    old = appointments.appointment_create(role=role, user=UserFactory(), starts_on=datetime.date(2023, 4, 1))
+    new = appointments.appointment_create(role=role, user=UserFactory(), starts_on=old.ends_on)
     assert new.starts_on == datetime.date(2026, 4, 1)

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from members import committee
+from members.committee.services import appointments
 from tests.members.committee.factories import CommitteeRoleFactory, NominationCallFactory, open_role
 from tests.members.factories import UserFactory
 
@@ -15,17 +15,17 @@ pytestmark = pytest.mark.django_db
 def build_committee(holders):
     chair = CommitteeRoleFactory(title="Chair", is_main_contact=True, order=1, seats=1)
     officers = CommitteeRoleFactory(title="Officers", order=5, seats=holders)
-    committee.appointment_create(role=chair, user=UserFactory(name="Alder Quince"))
+    appointments.appointment_create(role=chair, user=UserFactory(name="Alder Quince"))
     for i in range(holders - 1):
-        committee.appointment_create(role=officers, user=UserFactory(name=f"Officer Number{i}"))
+        appointments.appointment_create(role=officers, user=UserFactory(name=f"Officer Number{i}"))
     return chair, officers
 
 
 def test_page_shows_holders_vacancies_main_contact_and_past(client):
     chair, _ = build_committee(3)
     co_chair = CommitteeRoleFactory(title="Co-Chair", seats=2, order=2)
-    committee.appointment_create(role=co_chair, user=UserFactory(name="Bryony Talisker"))
-    past = committee.appointment_create(
+    appointments.appointment_create(role=co_chair, user=UserFactory(name="Bryony Talisker"))
+    past = appointments.appointment_create(
         role=chair, user=UserFactory(name="Former Chairperson"), starts_on=datetime.date(2019, 5, 1)
     )
     assert not past.is_current()
@@ -51,7 +51,7 @@ def test_page_announces_an_open_call(client):
 def test_photo_and_bio_only_when_shared(client):
     role = CommitteeRoleFactory(title="Chair")
     holder = UserFactory(name="Private Person")
-    committee.appointment_create(role=role, user=holder)
+    appointments.appointment_create(role=role, user=holder)
     html = client.get("/committee/").content.decode()
     assert "Private Person" in html
     assert "<img" not in html.split("Current committee")[1]  # no profile: an initial, not a photo
@@ -63,9 +63,9 @@ def test_query_count_does_not_grow_with_the_committee(client, django_assert_max_
         client.get("/committee/")
     build_committee_more = CommitteeRoleFactory(title="Many", seats=40, order=9)
     for i in range(28):
-        committee.appointment_create(role=build_committee_more, user=UserFactory())
+        appointments.appointment_create(role=build_committee_more, user=UserFactory())
     for i in range(5):
-        committee.appointment_create(
+        appointments.appointment_create(
             role=build_committee_more, user=UserFactory(), starts_on=datetime.date(2015 + i, 1, 1)
         )
     with CaptureQueriesContext(connection) as large:

@@ -1,8 +1,8 @@
 import pytest
 from django.core import mail
 
-from members import committee
-from members.models import ContactMessage
+from members.committee.models import ContactMessage
+from members.committee.services import appointments
 from tests.members.committee.factories import CommitteeRoleFactory
 from tests.members.factories import UserFactory
 
@@ -13,9 +13,9 @@ pytestmark = pytest.mark.django_db
 def roles():
     chair = CommitteeRoleFactory(title="Chair", is_main_contact=True, order=1)
     co_chair = CommitteeRoleFactory(title="Co-Chair", order=2, seats=2)
-    committee.appointment_create(role=chair, user=UserFactory(email="chair@example.org"))
-    committee.appointment_create(role=co_chair, user=UserFactory(email="co1@example.org"))
-    committee.appointment_create(role=co_chair, user=UserFactory(email="co2@example.org"))
+    appointments.appointment_create(role=chair, user=UserFactory(email="chair@example.org"))
+    appointments.appointment_create(role=co_chair, user=UserFactory(email="co1@example.org"))
+    appointments.appointment_create(role=co_chair, user=UserFactory(email="co2@example.org"))
     return chair, co_chair
 
 
@@ -120,9 +120,9 @@ def test_officer_marks_a_message_handled_with_a_note(client, roles, officer, dja
     post(client, django_capture_on_commit_callbacks, role=roles[0].pk)
     stored = ContactMessage.objects.get()
     client.force_login(officer)
-    assert "Joining" in client.get("/admin/members/contactmessage/").content.decode()
+    assert "Joining" in client.get("/admin/committee/contactmessage/").content.decode()
     response = client.post(
-        f"/admin/members/contactmessage/{stored.pk}/change/",
+        f"/admin/committee/contactmessage/{stored.pk}/change/",
         {"handled": "on", "officer_note": "Replied with the joining link."},
     )
     assert response.status_code == 302
@@ -136,5 +136,21 @@ def test_only_officers_see_messages_in_the_admin(client, roles, who, member, mod
         client.force_login(member)
     elif who == "moderator":
         client.force_login(moderator)
-    response = client.get("/admin/members/contactmessage/")
+    response = client.get("/admin/committee/contactmessage/")
     assert response.status_code == 302  # to the login page: no admin access
+
+
+def test_a_forged_forwarded_header_does_not_reset_the_limit(client, roles, django_capture_on_commit_callbacks):
+    """A spammer who writes a new X-Forwarded-For (and a new address) each time is still one client."""
+    statuses = []
+    for i in range(8):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                "/committee/contact/",
+                {"role": roles[0].pk, "name": "X", "email": f"s{i}@example.net", "subject": "s", "message": "m"},
+                REMOTE_ADDR="203.0.113.9",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{i}",
+            )
+        statuses.append(response.status_code)
+    assert statuses == [302] * 5 + [429] * 3
+    assert ContactMessage.objects.count() == 5

@@ -1,7 +1,8 @@
 import pytest
 
-from members import demo, demo_committee
-from members.models import Appointment, Ballot, CommitteeRole, Election, Nomination, NominationCall, VoterRoll
+from members import demo
+from members.committee import demo as demo_committee
+from members.committee.models import Appointment, Ballot, CommitteeRole, Election, Nomination, NominationCall, VoterRoll
 from members.roles import is_officer
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from members import elections
-from members.models import AssociationMembership, Ballot, Election, Nomination, VoterRoll
-from members.tasks_committee import send_election_reminders
+from members.committee import emails, errors, selectors
+from members.committee.models import Ballot, Election, Nomination, VoterRoll
+from members.committee.services import elections
+from members.committee.tasks import send_election_reminders
+from members.models import AssociationMembership
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
     NominationCallFactory,
@@ -68,7 +70,7 @@ def test_uncontested_role_cannot_go_to_an_election():
     role = CommitteeRoleFactory()
     open_role(call, role)
     NominationFactory(call=call, role=role, status="accepted")
-    with pytest.raises(elections.ElectionError, match="not contested"):
+    with pytest.raises(errors.ElectionError, match="not contested"):
         elections.election_open(call=call, role=role, opens_at=NOW, closes_at=NOW + datetime.timedelta(days=1))
 
 
@@ -137,7 +139,7 @@ def test_visitor_is_sent_to_log_in(client, contested):
 
 def test_voting_after_the_close_is_refused(contested):
     election, people, voters = contested
-    with pytest.raises(elections.ElectionError, match="Voting has closed"):
+    with pytest.raises(errors.ElectionError, match="Voting has closed"):
         elections.ballot_cast(election=election, voter=voters[0], choice_ids=[people[0].pk], now=election.closes_at)
     assert Ballot.objects.count() == 0
     assert VoterRoll.objects.get(election=election, user=voters[0]).voted_at is None
@@ -173,15 +175,15 @@ def test_results_published_after_close_and_winners_appointed(client, contested, 
     election.refresh_from_db()
     html = client.get(election.call.get_absolute_url()).content.decode()
     assert "Results: 3 ballots cast for 2 seats" in html
-    results = elections.election_results(election)
+    results = selectors.election_results(election)
     assert [r["votes"] for r in results["rows"]] == [3, 2, 1] and not results["tie"]
     client.force_login(officer)
-    client.post("/admin/members/election/", {"action": "declare_winners", "_selected_action": [election.pk]})
+    client.post("/admin/committee/election/", {"action": "declare_winners", "_selected_action": [election.pk]})
     assert set(Nomination.objects.filter(status="elected").values_list("pk", flat=True)) == {
         people[0].pk,
         people[1].pk,
     }
-    client.post("/admin/members/nomination/", {"action": "appoint", "_selected_action": [people[0].pk, people[1].pk]})
+    client.post("/admin/committee/nomination/", {"action": "appoint", "_selected_action": [people[0].pk, people[1].pk]})
     assert Nomination.objects.filter(status="appointed").count() == 2
 
 
@@ -191,14 +193,16 @@ def test_tie_needs_officers_choice_and_a_recorded_reason(client, contested, offi
         elections.ballot_cast(election=election, voter=voter, choice_ids=[people[i].pk for i in choices])
     Election.objects.filter(pk=election.pk).update(closes_at=timezone.now() - datetime.timedelta(minutes=1))
     election.refresh_from_db()
-    assert elections.election_results(election)["tie"]
-    with pytest.raises(elections.ElectionError, match="tied"):
+    assert selectors.election_results(election)["tie"]
+    with pytest.raises(errors.ElectionError, match="tied"):
         elections.election_declare_winners(election=election, by=officer)
     client.force_login(officer)
-    response = client.post("/admin/members/election/", {"action": "declare_winners", "_selected_action": [election.pk]})
+    response = client.post(
+        "/admin/committee/election/", {"action": "declare_winners", "_selected_action": [election.pk]}
+    )
     assert response.status_code == 200 and "Resolve the tie" in response.content.decode()
     response = client.post(
-        "/admin/members/election/",
+        "/admin/committee/election/",
         {
             "action": "declare_winners",
             "_selected_action": [election.pk],
@@ -232,7 +236,7 @@ def test_one_reminder_per_non_voter_even_when_the_task_runs_twice(contested):
 def test_no_reminder_long_before_the_close(contested):
     election, _, _ = contested
     Election.objects.filter(pk=election.pk).update(closes_at=timezone.now() + datetime.timedelta(days=5))
-    assert elections.election_send_reminders() == 0
+    assert emails.election_send_reminders() == 0
 
 
 def test_officer_opens_an_election_in_the_admin(client, officer):
@@ -244,7 +248,7 @@ def test_officer_opens_an_election_in_the_admin(client, officer):
     association_member(UserFactory())
     client.force_login(officer)
     response = client.post(
-        "/admin/members/election/add/",
+        "/admin/committee/election/add/",
         {
             "call": call.pk,
             "role": role.pk,

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from members import elections
-from members.models import Ballot, VoterRoll
+from members.committee import errors
+from members.committee.models import Ballot, VoterRoll
+from members.committee.services import elections
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
     NominationCallFactory,
@@ -48,7 +49,7 @@ def test_simultaneous_votes_by_one_member_give_one_ballot(postgres_only, attempt
         try:
             barrier.wait()
             outcomes.append(elections.ballot_cast(election=election, voter=voter, choice_ids=[choice]))
-        except elections.ElectionError as exc:
+        except errors.ElectionError as exc:
             outcomes.append(exc)
         finally:
             connections.close_all()
@@ -61,7 +62,7 @@ def test_simultaneous_votes_by_one_member_give_one_ballot(postgres_only, attempt
 
     assert Ballot.objects.filter(election=election).count() == 1
     receipts = [o for o in outcomes if isinstance(o, str)]
-    refused = [o for o in outcomes if isinstance(o, elections.ElectionError)]
+    refused = [o for o in outcomes if isinstance(o, errors.ElectionError)]
     assert len(receipts) == 1 and len(refused) == attempts - 1
     assert all("already voted" in str(e) for e in refused)
     assert VoterRoll.objects.get(election=election, user=voter).voted_at is not None

@@ -6,14 +6,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from members import nominations
-from members.models import (
-    Appointment,
-    AssociationMembership,
-    Nomination,
-    NominationAnswer,
-    NominationQuestion,
-)
+from members.committee import errors
+from members.committee.models import Appointment, Nomination, NominationAnswer, NominationQuestion
+from members.committee.services import nominations
+from members.models import AssociationMembership
 from members.roles import is_officer
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
@@ -210,7 +206,7 @@ def test_one_second_after_the_deadline_is_refused(call, nominee, deadline):
     call.closes_at = deadline
     call.save()
     answers = {call.questions.get().pk: "Yes"}
-    with pytest.raises(nominations.NominationError, match="deadline .* has passed"):
+    with pytest.raises(errors.NominationError, match="deadline .* has passed"):
         nominations.nomination_submit(
             call=call,
             role=chair(call),
@@ -230,14 +226,14 @@ def test_one_second_after_the_deadline_is_refused(call, nominee, deadline):
         now=deadline - datetime.timedelta(seconds=1),
     )
     nomination = Nomination.objects.get()
-    with pytest.raises(nominations.NominationError):
+    with pytest.raises(errors.NominationError):
         nominations.nomination_update(
             nomination=nomination,
             statement="Changed",
             answers=answers,
             now=deadline + datetime.timedelta(seconds=1),
         )
-    with pytest.raises(nominations.NominationError):
+    with pytest.raises(errors.NominationError):
         nominations.nomination_withdraw(nomination=nomination, now=deadline)
     nomination.refresh_from_db()
     assert nomination.statement == "Hello there" and nomination.status == "submitted"
@@ -365,7 +361,7 @@ def test_after_the_deadline_the_nomination_is_read_only(client, call, nominee):
 
 def action(client, name, nominations_, **extra):
     return client.post(
-        "/admin/members/nomination/",
+        "/admin/committee/nomination/",
         {"action": name, "_selected_action": [n.pk for n in nominations_], **extra},
     )
 
@@ -399,9 +395,9 @@ def test_decline_asks_for_a_reason_then_emails_it(client, call, officer, django_
 def test_admin_lists_by_call_and_role_and_is_read_only(client, call, officer):
     nomination = NominationFactory(call=call, role=chair(call))
     client.force_login(officer)
-    response = client.get(f"/admin/members/nomination/?call__id__exact={call.pk}&role__id__exact={chair(call).pk}")
+    response = client.get(f"/admin/committee/nomination/?call__id__exact={call.pk}&role__id__exact={chair(call).pk}")
     assert response.status_code == 200 and str(nomination.nominee) in response.content.decode()
-    client.post(f"/admin/members/nomination/{nomination.pk}/change/", {"statement": "Edited by an officer"})
+    client.post(f"/admin/committee/nomination/{nomination.pk}/change/", {"statement": "Edited by an officer"})
     nomination.refresh_from_db()
     assert nomination.statement == "I would like to serve."
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from members import elections
+from members.committee.services import elections
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
     NominationCallFactory,
@@ -62,13 +62,13 @@ EXPECTED = {
     "/committee/nominations/{nomination}/proof/": (302, 403, 403, 200),
     # Nobody here was on the roll when the call closed.
     "/committee/elections/{election}/vote/": (302, 403, 403, 403),
-    "/admin/members/nomination/": (302, 302, 302, 200),
-    "/admin/members/appointment/": (302, 302, 302, 200),
-    "/admin/members/appointmentchange/": (302, 302, 302, 200),
-    "/admin/members/contactmessage/": (302, 302, 302, 200),
-    "/admin/members/nominationcall/": (302, 302, 302, 200),
-    "/admin/members/election/": (302, 302, 302, 200),
-    "/admin/members/committeerole/": (302, 302, 302, 200),
+    "/admin/committee/nomination/": (302, 302, 302, 200),
+    "/admin/committee/appointment/": (302, 302, 302, 200),
+    "/admin/committee/appointmentchange/": (302, 302, 302, 200),
+    "/admin/committee/contactmessage/": (302, 302, 302, 200),
+    "/admin/committee/nominationcall/": (302, 302, 302, 200),
+    "/admin/committee/election/": (302, 302, 302, 200),
+    "/admin/committee/committeerole/": (302, 302, 302, 200),
 }
 
 
@@ -83,27 +83,27 @@ def test_access(world, as_role, who, url):
 
 def test_ballots_and_voter_roll_are_not_in_the_admin(world, as_role):
     client = as_role("officer")
-    assert client.get("/admin/members/ballot/").status_code == 404
-    assert client.get("/admin/members/voterroll/").status_code == 404
+    assert client.get("/admin/committee/ballot/").status_code == 404
+    assert client.get("/admin/committee/voterroll/").status_code == 404
 
 
 def test_officer_admin_pages_render(world, as_role):
     client = as_role("officer")
     nomination, election = world["nomination"], world["election"]
     for url in (
-        f"/admin/members/nomination/{nomination.pk}/change/",
-        f"/admin/members/election/{election.pk}/change/",
-        f"/admin/members/nominationcall/{world['call'].pk}/change/",
-        "/admin/members/nominationcall/add/",
-        "/admin/members/election/add/",
-        "/admin/members/appointment/add/",
-        "/admin/members/committeerole/add/",
-        "/admin/members/appointment/?term=current",
-        "/admin/members/appointment/?term=past",
+        f"/admin/committee/nomination/{nomination.pk}/change/",
+        f"/admin/committee/election/{election.pk}/change/",
+        f"/admin/committee/nominationcall/{world['call'].pk}/change/",
+        "/admin/committee/nominationcall/add/",
+        "/admin/committee/election/add/",
+        "/admin/committee/appointment/add/",
+        "/admin/committee/committeerole/add/",
+        "/admin/committee/appointment/?term=current",
+        "/admin/committee/appointment/?term=past",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
-    html = client.get(f"/admin/members/nomination/{nomination.pk}/change/").content.decode()
+    html = client.get(f"/admin/committee/nomination/{nomination.pk}/change/").content.decode()
     assert f"/committee/nominations/{nomination.pk}/proof/" in html
-    html = client.get(f"/admin/members/election/{election.pk}/change/").content.decode()
+    html = client.get(f"/admin/committee/election/{election.pk}/change/").content.decode()
     assert "Shown after the ballot closes." in html

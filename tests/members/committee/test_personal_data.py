@@ -3,8 +3,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from members import committee, personal_data_committee
-from members.models import Appointment, ContactMessage, Nomination
+from members.committee import personal_data as personal_data_committee
+from members.committee.models import Appointment, ContactMessage, Nomination
+from members.committee.services import appointments
 from tests.members.committee.factories import CommitteeRoleFactory, NominationCallFactory, NominationFactory
 from tests.members.factories import UserFactory
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def test_export_and_erase():
     user = UserFactory(name="Data Subject", email="subject@example.org")
-    committee.appointment_create(role=CommitteeRoleFactory(title="Chair"), user=user)
+    appointments.appointment_create(role=CommitteeRoleFactory(title="Chair"), user=user)
     nomination = NominationFactory(nominee=user, call=NominationCallFactory(), statement="My statement")
     nomination.proof_file.save("proof.pdf", SimpleUploadedFile("proof.pdf", b"%PDF-1.4"), save=True)
     ContactMessage.objects.create(

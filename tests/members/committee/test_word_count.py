@@ -1,6 +1,6 @@
 import pytest
 
-from members.nominations import count_words
+from members.committee.services.nominations import count_words
 from tests.members.committee.factories import statement
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from members.mailing.announcements import announcement_send_to_list
+from members.mailing.services.announcements import announcement_send_to_list
 from tests.members.mailing.factories import AnnouncementFactory
 
 

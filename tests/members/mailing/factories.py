@@ -1,7 +1,7 @@
 import factory
 from django.utils import timezone
 
-from members.models import Announcement, Subscriber
+from members.mailing.models import Announcement, Subscriber
 
 
 class SubscriberFactory(factory.django.DjangoModelFactory):

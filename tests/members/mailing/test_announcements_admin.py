@@ -5,11 +5,12 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
-from members.mailing.announcements import AnnouncementError, announcement_send_to_list
+from members.mailing.errors import AnnouncementError
+from members.mailing.models import Announcement, Delivery, DigestIssue, Subscriber
+from members.mailing.services.announcements import announcement_send_to_list
 from members.mailing.signals import announcement_sent
-from members.models import Announcement, Delivery, DigestIssue, Subscriber
+from members.mailing.tasks import build_weekly_digest
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
-from members.tasks_mailing import build_weekly_digest
 from tests.members.factories import UserFactory
 from tests.members.mailing.factories import AnnouncementFactory, SubscriberFactory
 
@@ -28,7 +29,7 @@ def officer_client(client):
 
 def _action(client, model, action, ids):
     return client.post(
-        reverse(f"admin:members_{model}_changelist"), {"action": action, "_selected_action": ids}, follow=True
+        reverse(f"admin:mailing_{model}_changelist"), {"action": action, "_selected_action": ids}, follow=True
     )
 
 
@@ -39,7 +40,7 @@ def test_officer_writes_previews_tests_and_sends_an_announcement(officer_client)
     SubscriberFactory(status=Subscriber.Status.UNSUBSCRIBED)
 
     response = officer_client.post(
-        reverse("admin:members_announcement_add"),
+        reverse("admin:mailing_announcement_add"),
         {"title": "Open forum on Thursday", "body": "Join us **online** at 12:00.", "audience": "announcements"},
     )
     assert response.status_code == 302
@@ -47,10 +48,10 @@ def test_officer_writes_previews_tests_and_sends_an_announcement(officer_client)
     assert announcement.created_by == officer_client.officer
     assert announcement.status == Announcement.Status.DRAFT
 
-    preview = officer_client.get(reverse("admin:members_announcement_preview", args=[announcement.pk]))
+    preview = officer_client.get(reverse("admin:mailing_announcement_preview", args=[announcement.pk]))
     assert preview.status_code == 200
     assert b"Open forum on Thursday" in preview.content
-    html = officer_client.get(reverse("admin:members_announcement_preview_html", args=[announcement.pk]))
+    html = officer_client.get(reverse("admin:mailing_announcement_preview_html", args=[announcement.pk]))
     assert b"<strong>online</strong>" in html.content
     assert "'unsafe-inline'" in html["Content-Security-Policy"]
 
@@ -75,7 +76,7 @@ def test_officer_writes_previews_tests_and_sends_an_announcement(officer_client)
     assert b"has already been sent to the list" in page.content
     assert len(mail.outbox) == 2
 
-    changelist = officer_client.get(reverse("admin:members_announcement_changelist"))
+    changelist = officer_client.get(reverse("admin:mailing_announcement_changelist"))
     assert changelist.status_code == 200
 
 
@@ -112,29 +113,29 @@ def test_send_service_refuses_a_second_send(db):
 
 
 def test_issue_admin_shows_progress_and_retries_failed(officer_client, monkeypatch):
-    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", lambda **kw: None)
+    monkeypatch.setattr("members.mailing.tasks.send_mailing.delay", lambda **kw: None)
     SubscriberFactory.create_batch(3)
     announcement_send_to_list(announcement=AnnouncementFactory())
-    from members.mailing.issues import digest_issue_build
+    from members.mailing.services.issues import digest_issue_build
 
     issue = digest_issue_build(kind=DigestIssue.Kind.WEEKLY)
     rows = list(Delivery.objects.filter(issue=issue).order_by("pk"))
     Delivery.objects.filter(pk=rows[0].pk).update(status="sent")
     Delivery.objects.filter(pk=rows[1].pk).update(status="failed", last_error="550 no such user", attempts=5)
-    page = officer_client.get(reverse("admin:members_digestissue_changelist"))
+    page = officer_client.get(reverse("admin:mailing_digestissue_changelist"))
     assert page.status_code == 200
     row = page.content.decode()
     assert f"issue__id__exact={issue.pk}&amp;status__exact=failed" in row
-    change = officer_client.get(reverse("admin:members_digestissue_change", args=[issue.pk]))
+    change = officer_client.get(reverse("admin:mailing_digestissue_change", args=[issue.pk]))
     text = re.sub(r"<[^>]+>", "", change.content.decode())
     assert "1 pending · 1 sent · 1 failed" in text
 
-    from members.tasks_mailing import send_mailing
+    from members.mailing.tasks import send_mailing
 
-    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", lambda **kw: send_mailing(**kw))
+    monkeypatch.setattr("members.mailing.tasks.send_mailing.delay", lambda **kw: send_mailing(**kw))
     _action(officer_client, "digestissue", "retry_failed", [issue.pk])
     assert Delivery.objects.filter(issue=issue, status="sent").count() == 3
-    deliveries = officer_client.get(reverse("admin:members_delivery_changelist") + "?status__exact=sent")
+    deliveries = officer_client.get(reverse("admin:mailing_delivery_changelist") + "?status__exact=sent")
     assert deliveries.status_code == 200
 
 
@@ -146,6 +147,6 @@ def test_only_officers_reach_the_mailing_admin(client, role):
         if role == "moderator":
             user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
         client.force_login(user)
-    response = client.get(reverse("admin:members_announcement_changelist"))
+    response = client.get(reverse("admin:mailing_announcement_changelist"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]

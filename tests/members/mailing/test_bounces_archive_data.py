@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members import personal_data_mailing
+from members.mailing import personal_data as personal_data_mailing
 from members.mailing import tokens
-from members.models import DigestIssue, Subscriber
-from members.tasks_mailing import build_weekly_digest
+from members.mailing.models import DigestIssue, Subscriber
+from members.mailing.tasks import build_weekly_digest
 from tests.members.mailing.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -131,8 +131,8 @@ def test_archive_and_web_copy_show_only_public_content_of_sent_weekly_issues(cli
 
 
 def test_unknown_or_unsent_issue_is_a_404(client, sent_announcement, monkeypatch):
-    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", lambda **kw: None)
-    from members.mailing.issues import digest_issue_build
+    monkeypatch.setattr("members.mailing.tasks.send_mailing.delay", lambda **kw: None)
+    from members.mailing.services.issues import digest_issue_build
 
     issue = digest_issue_build(kind=DigestIssue.Kind.WEEKLY)  # still sending
     assert client.get(reverse("mailing:issue", args=[issue.number])).status_code == 404
@@ -190,12 +190,12 @@ def test_personal_data_export_and_erase(member, sent_announcement):
 
 
 def test_provider_is_listed_in_settings(settings):
-    assert "members.personal_data_mailing" in settings.PERSONAL_DATA_PROVIDERS
+    assert "members.mailing.personal_data" in settings.PERSONAL_DATA_PROVIDERS
 
 
 def test_demo_data_is_idempotent_and_fills_the_archive(client):
     from members.demo import seed as seed_members
-    from members.demo_mailing import seed
+    from members.mailing.demo import seed
 
     seed_members()
     seed()

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from members.mailing import delivery, tokens
 from members.mailing.digest import DigestItem, DigestSection, digest_section, section_choices, shared
-from members.mailing.issues import digest_issue_build
-from members.models import Delivery, DigestIssue, Subscriber
-from members.tasks_mailing import build_daily_digest, build_weekly_digest, send_mailing
+from members.mailing.models import Delivery, DigestIssue, Subscriber
+from members.mailing.services.deliveries import deliveries_retry_failed
+from members.mailing.services.issues import digest_issue_build
+from members.mailing.tasks import build_daily_digest, build_weekly_digest, send_mailing
 from tests.members.mailing.factories import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_an_issue_with_nothing_new_is_not_created_or_sent(db):
 def test_next_issue_gathers_only_what_is_new_since_the_previous_one(sent_announcement, settings):
     SubscriberFactory()
     first = DigestIssue.objects.get(pk=build_weekly_digest())
-    from members.mailing.announcements import announcement_send_to_list
+    from members.mailing.services.announcements import announcement_send_to_list
     from tests.members.mailing.factories import AnnouncementFactory
 
     announcement_send_to_list(announcement=AnnouncementFactory(title="General meeting agenda"))
@@ -113,7 +114,7 @@ def test_subscriber_who_left_out_a_section_is_skipped_when_nothing_else_remains(
 
 def test_unsubscribing_between_build_and_send_means_no_mail(sent_announcement, monkeypatch):
     leaving = SubscriberFactory()
-    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", lambda **kw: None)
+    monkeypatch.setattr("members.mailing.tasks.send_mailing.delay", lambda **kw: None)
     issue = digest_issue_build(kind=DigestIssue.Kind.WEEKLY)
     Subscriber.objects.filter(pk=leaving.pk).update(status=Subscriber.Status.UNSUBSCRIBED)
     mail.outbox.clear()
@@ -165,12 +166,12 @@ REAL_DELAY = send_mailing.delay
 
 
 def _issue_without_sending(monkeypatch):
-    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", lambda **kw: None)
+    monkeypatch.setattr("members.mailing.tasks.send_mailing.delay", lambda **kw: None)
     return digest_issue_build(kind=DigestIssue.Kind.WEEKLY)
 
 
 def _allow_sending(monkeypatch):
-    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", REAL_DELAY)
+    monkeypatch.setattr("members.mailing.tasks.send_mailing.delay", REAL_DELAY)
 
 
 def test_temporary_failure_is_recorded_and_a_later_run_resumes_without_resending(
@@ -217,7 +218,7 @@ def test_delivery_failing_every_time_is_marked_failed_after_max_attempts_and_off
 
     flaky.fail_on = set()
     _allow_sending(monkeypatch)
-    assert delivery.deliveries_retry_failed(issue=issue) == 1
+    assert deliveries_retry_failed(issue=issue) == 1
     assert flaky.sent == [fine.email, broken.email]
     row.refresh_from_db()
     assert row.status == Delivery.Status.SENT

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from members.mailing import tokens
-from members.models import Subscriber
+from members.mailing.models import Subscriber
 from tests.members.factories import UserFactory
 from tests.members.mailing.conftest import link_in
 from tests.members.mailing.factories import SubscriberFactory

@@ -15,9 +15,9 @@ from django.db import connection
 from django.utils import timezone
 
 from members.mailing import delivery
-from members.mailing.issues import digest_issue_build
-from members.models import Announcement, Delivery, DigestIssue, Subscriber
-from members.tasks_mailing import send_mailing
+from members.mailing.models import Announcement, Delivery, DigestIssue, Subscriber
+from members.mailing.services.issues import digest_issue_build
+from members.mailing.tasks import send_mailing
 from tests.worker import WorkerProcess, wait_for
 
 N = 20
@@ -41,7 +41,7 @@ def _issue_ready_to_send(monkeypatch):
     Subscriber.objects.bulk_create(
         [Subscriber(email=f"reader{i:02d}@example.net", status=Subscriber.Status.ACTIVE) for i in range(N)]
     )
-    monkeypatch.setattr("members.tasks_mailing.send_mailing.delay", lambda **kw: None)
+    monkeypatch.setattr("members.mailing.tasks.send_mailing.delay", lambda **kw: None)
     issue = digest_issue_build(kind=DigestIssue.Kind.WEEKLY)
     monkeypatch.undo()
     return issue

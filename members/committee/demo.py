@@ -1,0 +1,264 @@
+"""
+Demo data for the committee: a current committee with a vacant Co-Chair seat, a past Chair, an open call for
+nominations with a few nominations, and a closed call whose election is finished and published. Invented
+people
+only. Safe to run again: everything is get_or_create, and the election is only run the first time.
+"""
+
+import datetime
+import zoneinfo
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from members.committee.models import (
+    Appointment,
+    CallRole,
+    CommitteeRole,
+    Election,
+    Nomination,
+    NominationAnswer,
+    NominationCall,
+    NominationQuestion,
+)
+from members.committee.services import appointments, elections, nominations
+from members.demo import DEMO_PASSWORD
+from members.models import AssociationMembership, User
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+ROLES = [
+    {
+        "slug": "chair",
+        "title": "Chair",
+        "seats": 1,
+        "order": 1,
+        "is_main_contact": True,
+        "grants_moderator": True,
+        "description": "Leads the group, chairs the quarterly open forums and general meetings, and is "
+        "the main "
+        "contact for the association.",
+    },
+    {
+        "slug": "co-chair",
+        "title": "Co-Chair",
+        "seats": 2,
+        "order": 2,
+        "grants_moderator": True,
+        "description": "Shares the Chair's work: meetings, the programme of webinars, and speaking for the group.",
+    },
+    {
+        "slug": "vice-chair",
+        "title": "Vice chair",
+        "seats": 1,
+        "order": 3,
+        "description": "Stands in for the Chair and looks after the group's sub-groups.",
+    },
+    {
+        "slug": "officers",
+        "title": "Officers",
+        "seats": 3,
+        "order": 4,
+        "description": "Run events, the mailing list and membership, and represent members across the nations.",
+    },
+]
+
+PEOPLE = {
+    "chair": ("Aurelia Brackenbury", "aurelia.brackenbury@demo.sigportal.test"),
+    "co_chair": ("Declan Ferriter", "declan.ferriter@demo.sigportal.test"),
+    "vice_chair": ("Nkechi Holloway-Price", "nkechi.hollowayprice@demo.sigportal.test"),
+    "officer2": ("Saoirse Lindqvist", "saoirse.lindqvist@demo.sigportal.test"),
+    "past_chair": ("Gwilym Otterburn", "gwilym.otterburn@demo.sigportal.test"),
+    "candidate1": ("Bartholomew Quayle", "bartholomew.quayle@demo.sigportal.test"),
+    "candidate2": ("Priya Castellano", "priya.castellano@demo.sigportal.test"),
+    "nominee1": ("Eilidh Marchbank", "eilidh.marchbank@demo.sigportal.test"),
+    "nominee2": ("Tomasz Ridgewell", "tomasz.ridgewell@demo.sigportal.test"),
+    "voter1": ("Harriet Oyelaran", "harriet.oyelaran@demo.sigportal.test"),
+    "voter2": ("Rhodri Vasquez-Bell", "rhodri.vasquezbell@demo.sigportal.test"),
+}
+
+OPEN_CALL_TEXT = """
+The committee has a vacant **Co-Chair** seat and an **Officer** seat. Terms are unpaid and last three years.
+
+Make a separate nomination for each role you wish to stand for. Each nomination needs:
+
+- a statement of at most 200 words about why you are standing and what you would bring;
+- proof that you are a member of the association, individually or through an organisational member.
+
+We want the committee to represent members across England, Northern Ireland, Scotland, Wales and the
+Republic of
+Ireland: nominations from outside the regions already represented are especially welcome.
+"""
+
+CLOSED_CALL_TEXT = """
+Nominations for the role of **Vice chair** for a three-year term. Three members stood, so members voted.
+"""
+
+
+def _person(key):
+    name, email = PEOPLE[key]
+    user, created = User.objects.get_or_create(email=email, defaults={"name": name})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    AssociationMembership.objects.get_or_create(
+        user=user,
+        defaults={
+            "kind": AssociationMembership.Kind.INDIVIDUAL,
+            "status": AssociationMembership.Status.VERIFIED,
+            "membership_number": f"M{100000 + user.pk}",
+            "verified_at": _london(2024, 1, 8, 10, 0),
+        },
+    )
+    return user
+
+
+def _appoint(role, user, starts_on):
+    existing = Appointment.objects.filter(role=role, user=user, starts_on=starts_on).first()
+    if existing:
+        return existing
+    appointment = appointments.appointment_create(role=role, user=user, starts_on=starts_on, notes="Demo data.")
+    return appointment
+
+
+def _london(*args):
+    return datetime.datetime(*args, tzinfo=LONDON)
+
+
+def seed(stdout=None):
+    roles = {}
+    for spec in ROLES:
+        spec = dict(spec)
+        slug = spec.pop("slug")
+        roles[slug], _ = CommitteeRole.objects.get_or_create(slug=slug, defaults=spec)
+
+    today = timezone.localdate()
+    officer = User.objects.get(email="officer@demo.sigportal.test")
+    _appoint(roles["chair"], _person("chair"), datetime.date(2024, 4, 15))
+    _appoint(roles["co-chair"], _person("co_chair"), datetime.date(2025, 4, 14))  # the other Co-Chair seat is vacant
+    _appoint(roles["officers"], officer, datetime.date(2024, 4, 15))
+    _appoint(roles["officers"], _person("officer2"), datetime.date(2024, 4, 15))
+    # The previous Chair: a finished term, shown under "Past committees".
+    _appoint(roles["chair"], _person("past_chair"), datetime.date(2021, 4, 15))
+
+    _seed_closed_call(roles, officer)
+    _seed_open_call(roles, today)
+    if stdout:
+        stdout.write("Committee: roles, appointments, an open call and a finished election.")
+
+
+def _seed_open_call(roles, today):
+    closes = timezone.localtime() + datetime.timedelta(days=21)
+    closes = closes.replace(hour=12, minute=0, second=0, microsecond=0)
+    call, _ = NominationCall.objects.get_or_create(
+        slug="co-chair-and-officer-nominations",
+        defaults={
+            "title": "Call for nominations: Co-Chair and Officer",
+            "description": OPEN_CALL_TEXT.strip(),
+            "opens_at": timezone.now() - datetime.timedelta(days=7),
+            "closes_at": closes,
+        },
+    )
+    CallRole.objects.get_or_create(call=call, role=roles["co-chair"], defaults={"seats": 1})
+    CallRole.objects.get_or_create(call=call, role=roles["officers"], defaults={"seats": 1})
+    attend, _ = NominationQuestion.objects.get_or_create(
+        call=call, text="Can you attend the quarterly general meeting online?", defaults={"order": 1}
+    )
+    region, _ = NominationQuestion.objects.get_or_create(
+        call=call, text="Which nation or region are you based in?", defaults={"order": 2, "required": False}
+    )
+    entries = [
+        (
+            "nominee1",
+            "co-chair",
+            "I have run our staff development sub-group for two years and would like to help "
+            "the group reach members in Scotland and Northern Ireland.",
+            "Scotland",
+        ),
+        (
+            "nominee2",
+            "officers",
+            "I coordinate digital accessibility training at a further education college and "
+            "would look after our webinar programme.",
+            "Wales",
+        ),
+        (
+            "nominee1",
+            "officers",
+            "If I am not elected Co-Chair I would be glad to serve as an Officer.",
+            "Scotland",
+        ),
+    ]
+    for key, role_slug, text, where in entries:
+        nomination, created = Nomination.objects.get_or_create(
+            call=call,
+            role=roles[role_slug],
+            nominee=_person(key),
+            defaults={"statement": text, "word_count": nominations.count_words(text)},
+        )
+        if created:
+            NominationAnswer.objects.create(nomination=nomination, question=attend, answer="Yes")
+            NominationAnswer.objects.create(nomination=nomination, question=region, answer=where)
+    return call
+
+
+def _seed_closed_call(roles, officer):
+    call, _ = NominationCall.objects.get_or_create(
+        slug="vice-chair-nominations-2025",
+        defaults={
+            "title": "Call for nominations: Vice chair 2025",
+            "description": CLOSED_CALL_TEXT.strip(),
+            "opens_at": _london(2025, 2, 3, 9, 0),
+            "closes_at": _london(2025, 3, 17, 12, 0),
+        },
+    )
+    CallRole.objects.get_or_create(call=call, role=roles["vice-chair"], defaults={"seats": 1})
+    if Election.objects.filter(call=call).exists():
+        return call
+    statements = {
+        "vice_chair": "I have organised our quarterly webinars for three years and want to support the sub-groups.",
+        "candidate1": "I lead a learning technology team and would bring experience of running large events.",
+        "candidate2": "I would focus on making our open forums welcoming to members who are new to the field.",
+    }
+    people = {}
+    for key, text in statements.items():
+        people[key], _ = Nomination.objects.get_or_create(
+            call=call,
+            role=roles["vice-chair"],
+            nominee=_person(key),
+            defaults={
+                "statement": text,
+                "word_count": nominations.count_words(text),
+                "status": Nomination.Status.ACCEPTED,
+                "reviewed_by": officer,
+                "reviewed_at": _london(2025, 3, 18, 10, 0),
+            },
+        )
+    for key in ("voter1", "voter2", "nominee1", "nominee2"):
+        _person(key)
+    election = elections.election_open(
+        call=call,
+        role=roles["vice-chair"],
+        opens_at=_london(2025, 3, 24, 9, 0),
+        closes_at=_london(2025, 4, 7, 12, 0),
+        by=officer,
+    )
+    votes = {
+        "vice_chair": ["vice_chair", "voter1", "voter2", "nominee1"],
+        "candidate1": ["candidate1", "nominee2"],
+        "candidate2": ["candidate2"],
+    }
+    for candidate, voters in votes.items():
+        for key in voters:
+            elections.ballot_cast(
+                election=election,
+                voter=_person(key),
+                choice_ids=[people[candidate].pk],
+                now=_london(2025, 3, 30, 12, 0),
+            )
+    elections.election_declare_winners(election=election, by=officer)
+    nominations.nominations_appoint(
+        nominations=[people["vice_chair"]], by=officer, starts_on=datetime.date(2025, 4, 14)
+    )
+    return call

@@ -1,0 +1,67 @@
+"""Messages to the committee: stored first (no shared inbox), then emailed to the role's holders."""
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from members.committee.errors import RateLimited
+from members.committee.models import ContactMessage
+from members.committee.selectors import contact_recipients
+from members.committee.tasks import send_contact_message
+
+CONTACT_LIMIT = 5  # messages
+CONTACT_WINDOW = 60 * 60  # seconds: 5 an hour per IP address and per sender email address
+
+
+def _hit(key):
+    if cache.add(key, 1, CONTACT_WINDOW):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, CONTACT_WINDOW)
+        return 1
+
+
+def contact_check_rate(*, ip, email):
+    """Count one attempt; raise RateLimited past the limit for this IP address or this email address."""
+    over = False
+    for key in (f"committee-contact:ip:{ip}", f"committee-contact:email:{email.strip().lower()}"):
+        if _hit(key) > CONTACT_LIMIT:
+            over = True
+    if over:
+        raise RateLimited(
+            "You have sent several messages in the last hour. To protect the committee from spam, "
+            "please wait an "
+            "hour before sending another."
+        )
+
+
+def contact_message_send(*, role, name, email, subject, message, sender=None):
+    """Store the message, then (after commit) email it to the role's holders and a copy to the sender."""
+    recipients = contact_recipients(role)
+    contact = ContactMessage(
+        role=role,
+        role_title=role.title if role else "The committee",
+        sender=sender if sender and sender.is_authenticated else None,
+        name=name,
+        email=email,
+        subject=subject,
+        message=message,
+        delivered_to=", ".join(recipients),
+    )
+    contact.full_clean()
+    with transaction.atomic():
+        contact.save()
+        send_contact_message.delay_on_commit(contact.pk)
+    return contact
+
+
+def contact_message_mark_handled(*, contact, by, note=None):
+    contact.handled = True
+    contact.handled_by = by
+    contact.handled_at = timezone.now()
+    if note is not None:
+        contact.officer_note = note
+    contact.save(update_fields=["handled", "handled_by", "handled_at", "officer_note"])
+    return contact

@@ -1,0 +1,267 @@
+"""
+Nomination services: counting words, submitting, editing and withdrawing (until the deadline), officers'
+review (accept / decline with a reason), and appointing candidates (uncontested roles and election winners).
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from members.committee.errors import CommitteeError, NominationError
+from members.committee.models import CallRole, Election, Nomination, NominationAnswer
+from members.committee.selectors import candidates
+from members.committee.services.appointments import appointment_create
+from members.committee.tasks import send_nomination_email
+from members.membership import is_current_association_member
+
+PROOF_MAX_BYTES = 5 * 1024 * 1024
+# Magic numbers: the file must *be* a PDF, PNG or JPEG, whatever its name says.
+PROOF_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpeg": (b"\xff\xd8\xff",),
+}
+PROOF_EXTENSIONS = {"pdf": {"pdf"}, "png": {"png"}, "jpeg": {"jpg", "jpeg"}}
+_WORD = re.compile(r"\w")
+
+
+def count_words(text):
+    """
+    The statement's word count, the same on the server and (static/js/committee.js) in the browser:
+    split on any whitespace (spaces, tabs, line breaks); a token counts if it holds at least one letter or
+    digit.
+    So "well-known" and "e-learning" are one word each, "don't" is one, a lone "-", "—" or "..." is none,
+    and "2024" is one.
+    """
+    return sum(1 for token in (text or "").split() if _WORD.search(token))
+
+
+def check_proof_file(upload):
+    """Raise ValidationError unless the upload is a PDF, PNG or JPEG of at most 5 MB (checked by content)."""
+    if upload.size > PROOF_MAX_BYTES:
+        raise ValidationError(
+            f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is 5 MB. Try a smaller scan or a PDF."
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    for kind, signatures in PROOF_SIGNATURES.items():
+        if head.startswith(signatures) and ext in PROOF_EXTENSIONS[kind]:
+            return kind
+    raise ValidationError("The proof must be a PDF, PNG or JPEG file (its content is checked, not just its name).")
+
+
+def membership_problem(user):
+    """Why this person cannot be nominated, with how to fix it; None if they can."""
+    if not user.is_authenticated:
+        return "Log in to submit a nomination."
+    if not is_current_association_member(user):
+        return (
+            "Only current members of the association can be nominated, and we have no verified, current "
+            "association membership for you. Claim your membership (individual, or through your "
+            "organisation) "
+            "on your membership page at /account/membership/; an officer will verify it, then you can "
+            "come back "
+            "and submit your nomination before the deadline."
+        )
+    return None
+
+
+def _check_window(call, now):
+    now = now or timezone.now()
+    if now < call.opens_at:
+        raise NominationError("This call for nominations has not opened yet.")
+    if now >= call.closes_at:
+        raise NominationError("The deadline for this call has passed: nominations can no longer be made or changed.")
+
+
+def _check_may_change(nomination, now, *, withdrawn):
+    """Refuse, saying why, what Nomination.may_change does not allow."""
+    if nomination.may_change(now):
+        return
+    _check_window(nomination.call, now)
+    if nomination.status == Nomination.Status.WITHDRAWN:
+        raise NominationError(withdrawn)
+    raise NominationError("Officers have already decided on this nomination; it can no longer be changed.")
+
+
+def _check_statement(call, statement):
+    words = count_words(statement)
+    if words == 0:
+        raise ValidationError({"statement": "Write a statement in support of your nomination."})
+    if words > call.word_limit:
+        raise ValidationError(
+            {
+                "statement": f"Your statement has {words} words; the limit is {call.word_limit}. "
+                f"Please remove {words - call.word_limit}."
+            }
+        )
+    return words
+
+
+def _check_answers(call, answers):
+    errors = {}
+    for question in call.questions.all():
+        if question.required and not (answers.get(question.pk) or "").strip():
+            errors[f"question_{question.pk}"] = "Please answer this question."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_answers(nomination, answers):
+    for question in nomination.call.questions.all():
+        NominationAnswer.objects.update_or_create(
+            nomination=nomination,
+            question=question,
+            defaults={"answer": (answers.get(question.pk) or "").strip()},
+        )
+
+
+def _apply_proof(nomination, call, proof_kind, proof_file):
+    if proof_file:
+        check_proof_file(proof_file)
+        nomination.proof_kind = Nomination.Proof.UPLOAD
+        nomination.proof_file.save(proof_file.name, proof_file, save=False)
+    elif proof_kind == Nomination.Proof.UPLOAD and not nomination.proof_file and call.requires_membership_proof:
+        raise ValidationError({"proof_file": "Upload your proof of membership, or choose your verified membership."})
+    else:
+        nomination.proof_kind = proof_kind or Nomination.Proof.VERIFIED
+
+
+def nomination_submit(*, call, role, nominee, statement, answers=None, proof_kind=None, proof_file=None, now=None):
+    """A member nominates themselves for one role in a call. Raises NominationError or ValidationError."""
+    answers = answers or {}
+    _check_window(call, now)
+    problem = membership_problem(nominee)
+    if problem:
+        raise NominationError(problem)
+    if not CallRole.objects.filter(call=call, role=role).exists():
+        raise NominationError(f"{role} is not open for nominations in this call.")
+    existing = Nomination.objects.filter(call=call, role=role, nominee=nominee).first()
+    if existing and existing.status != Nomination.Status.WITHDRAWN:
+        raise NominationError(
+            f"You have already submitted a nomination for {role} in this call. You can edit it until the deadline."
+        )
+    words = _check_statement(call, statement)
+    _check_answers(call, answers)
+    nomination = existing or Nomination(call=call, role=role, nominee=nominee)
+    nomination.statement = statement.strip()
+    nomination.word_count = words
+    nomination.status = Nomination.Status.SUBMITTED
+    _apply_proof(nomination, call, proof_kind, proof_file)
+    nomination.full_clean(exclude=["proof_file"])
+    try:
+        with transaction.atomic():
+            nomination.save()
+            _save_answers(nomination, answers)
+            _queue_email(nomination, "received")
+    except IntegrityError as exc:  # two tabs submitting at once: the unique constraint decides
+        raise NominationError(f"You have already submitted a nomination for {role} in this call.") from exc
+    return nomination
+
+
+def nomination_update(*, nomination, statement, answers=None, proof_kind=None, proof_file=None, now=None):
+    """The nominee edits their nomination before the deadline."""
+    answers = answers or {}
+    _check_may_change(nomination, now, withdrawn="This nomination was withdrawn. Submit a new one instead.")
+    words = _check_statement(nomination.call, statement)
+    _check_answers(nomination.call, answers)
+    nomination.statement = statement.strip()
+    nomination.word_count = words
+    _apply_proof(nomination, nomination.call, proof_kind, proof_file)
+    nomination.full_clean(exclude=["proof_file"])
+    with transaction.atomic():
+        nomination.save()
+        _save_answers(nomination, answers)
+        _queue_email(nomination, "updated")
+    return nomination
+
+
+def nomination_withdraw(*, nomination, now=None):
+    """The nominee withdraws before the deadline."""
+    _check_may_change(nomination, now, withdrawn="This nomination is already withdrawn.")
+    with transaction.atomic():
+        nomination.status = Nomination.Status.WITHDRAWN
+        nomination.save(update_fields=["status", "updated_at"])
+        _queue_email(nomination, "withdrawn")
+    return nomination
+
+
+def nomination_accept(*, nomination, by):
+    """Officers accept a nomination: the nominee becomes a candidate."""
+    if nomination.status not in {Nomination.Status.SUBMITTED, Nomination.Status.DECLINED}:
+        raise NominationError(f"{nomination} is {nomination.get_status_display().lower()}; it cannot be accepted.")
+    with transaction.atomic():
+        nomination.status = Nomination.Status.ACCEPTED
+        nomination.decline_reason = ""
+        nomination.reviewed_by = by
+        nomination.reviewed_at = timezone.now()
+        nomination.save()
+        _queue_email(nomination, "accepted")
+    return nomination
+
+
+def nomination_decline(*, nomination, by, reason):
+    """Officers decline a nomination, saying why; the nominee is told the reason."""
+    if not (reason or "").strip():
+        raise NominationError("Give a reason: the nominee is told it.")
+    if nomination.status not in {Nomination.Status.SUBMITTED, Nomination.Status.ACCEPTED}:
+        raise NominationError(f"{nomination} is {nomination.get_status_display().lower()}; it cannot be declined.")
+    with transaction.atomic():
+        nomination.status = Nomination.Status.DECLINED
+        nomination.decline_reason = reason.strip()
+        nomination.reviewed_by = by
+        nomination.reviewed_at = timezone.now()
+        nomination.save()
+        _queue_email(nomination, "declined")
+    return nomination
+
+
+def nominations_appoint(*, nominations, by, starts_on=None, now=None):
+    """
+    Appoint candidates: in an uncontested role (candidates <= seats) every accepted candidate, after the call
+    closes; in an election, its declared winners. Returns the appointments made. All or nothing.
+    """
+    appointments = []
+    with transaction.atomic():
+        for nomination in Nomination.objects.filter(pk__in=[n.pk for n in nominations]).select_for_update():
+            nomination = Nomination.objects.select_related("call", "role", "nominee").get(pk=nomination.pk)
+            call, role = nomination.call, nomination.role
+            if not call.is_closed(now):
+                raise NominationError(f"{call} is still open: appoint after the deadline.")
+            if nomination.status == Nomination.Status.APPOINTED:
+                raise NominationError(f"{nomination.nominee} is already appointed {role}.")
+            seats = CallRole.objects.get(call=call, role=role).seats
+            if nomination.status == Nomination.Status.ACCEPTED:
+                if Election.objects.filter(call=call, role=role).exists():
+                    raise NominationError(f"{role} went to an election: declare the winners first, then appoint them.")
+                total = candidates(call, role).count()
+                if total > seats:
+                    raise NominationError(
+                        f"{role} is contested ({total} candidates for {seats} seat(s)): open an election."
+                    )
+            elif nomination.status != Nomination.Status.ELECTED:
+                raise NominationError(
+                    f"{nomination.nominee} is not a candidate ({nomination.get_status_display().lower()})."
+                )
+            try:
+                appointment = appointment_create(
+                    role=role,
+                    user=nomination.nominee,
+                    starts_on=starts_on,
+                    notes=f"From {call}.",
+                    by=by,
+                )
+            except CommitteeError as exc:
+                raise NominationError(str(exc)) from exc
+            nomination.status = Nomination.Status.APPOINTED
+            nomination.appointment = appointment
+            nomination.save(update_fields=["status", "appointment", "updated_at"])
+            appointments.append(appointment)
+    return appointments
+
+
+def _queue_email(nomination, kind):
+    send_nomination_email.delay_on_commit(nomination.pk, kind)
