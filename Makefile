@@ -46,6 +46,7 @@ beat: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports  # the import contracts in pyproject.toml: the map of docs/ARCHITECTURE.md
 
 format: install
 	$(VENV)/bin/ruff check --fix .
