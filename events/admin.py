@@ -26,6 +26,7 @@ from events.models import (
     sessions_overlap,
 )
 from events.selectors import with_waiting_position
+from members.text import csv_safe
 
 
 @admin.register(Series)
@@ -40,11 +41,6 @@ class SeriesAdmin(admin.ModelAdmin):
     @admin.display(description="events", ordering="n_events")
     def event_count(self, obj):
         return obj.n_events
-
-
-def _spreadsheet_safe(values):
-    """Members write names and answers: a leading =, +, - or @ would run as a formula in a spreadsheet."""
-    return ["'" + v if isinstance(v, str) and v[:1] in {"=", "+", "-", "@"} else v for v in values]
 
 
 class SessionFormSet(BaseInlineFormSet):
@@ -252,20 +248,18 @@ class EventAdmin(admin.ModelAdmin):
         )
         for r in registrations:
             answers = "; ".join(f"{a.question.label}: {a.answer}" for a in r.answers.all() if a.answer)
-            writer.writerow(
-                _spreadsheet_safe(
-                    [
-                        r.event.title,
-                        r.user.name,
-                        r.user.email,
-                        r.get_status_display(),
-                        timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
-                        timezone.localtime(r.promoted_at).isoformat(timespec="minutes") if r.promoted_at else "",
-                        f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
-                        answers,
-                    ]
-                )
-            )
+            row = [
+                r.event.title,
+                r.user.name,
+                r.user.email,
+                r.get_status_display(),
+                timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
+                timezone.localtime(r.promoted_at).isoformat(timespec="minutes") if r.promoted_at else "",
+                f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
+                answers,
+            ]
+            # Members write names and answers: nothing they type may run as a formula in a spreadsheet.
+            writer.writerow([csv_safe(value) for value in row])
         return response
 
     @admin.action(description="Email registrants")
