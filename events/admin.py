@@ -185,42 +185,33 @@ class EventAdmin(admin.ModelAdmin):
     def waiting(self, obj):
         return obj.waiting_count
 
-    # Saving: the model is saved as the form says; what follows from the change (promotion, notices) is
-    # done by services after the sessions are saved too.
+    # A change is saved in save_related, not here: what the event was must be read before anything is saved, and
+    # what follows (cancelling, promotion, notices) is done by events.services.event_update once the sessions are
+    # saved too.
     def save_model(self, request, obj, form, change):
-        request._events_before = None
-        if change:
-            before = Event.objects.get(pk=obj.pk)
-            request._events_before = {
-                "times": services.session_times_fingerprint(before),
-                "capacity": before.capacity,
-                "recording_url": before.recording_url,
-                "status": before.status,
-            }
-            if obj.status == Event.Status.CANCELLED and before.status != Event.Status.CANCELLED:
-                # Cancelling goes through the service, which notifies everyone.
-                obj.status = before.status
-                request._events_cancel = True
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        before = getattr(request, "_events_before", None)
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
         event = form.instance
-        if getattr(request, "_events_cancel", False):
-            services.event_cancel(event_id=event.pk)
+        before = services.EventState.of(event.pk)
+        cancel = event.status == Event.Status.CANCELLED
+        if cancel:
+            # Cancelling goes through the service, which notifies everyone.
+            event.status = before.status
+        super().save_model(request, event, form, change)
+        super().save_related(request, form, formsets, change)
+        update = services.event_update(event_id=event.pk, before=before, cancel=cancel)
+        if update.cancelled:
             self.message_user(request, "The event is cancelled; everyone registered or waiting is being told.")
-            return
-        if not before:
-            return
-        if event.capacity is None or (before["capacity"] is not None and event.capacity > before["capacity"]):
-            promoted = services.waiting_list_promote(event_id=event.pk)
-            if promoted:
-                self.message_user(request, f"{len(promoted)} person(s) promoted from the waiting list and emailed.")
-        if services.event_times_changed(event_id=event.pk, before=before["times"]):
+        if update.promoted:
+            self.message_user(request, f"{len(update.promoted)} person(s) promoted from the waiting list and emailed.")
+        if update.times_changed:
             self.message_user(request, "The times changed: registrants are being emailed the new times.")
-        if event.recording_url and event.recording_url != before["recording_url"]:
-            services.event_recording_added(event_id=event.pk)
+        if update.recording_added:
             self.message_user(request, "Registrants are being told that the recording is available.")
 
     @admin.action(description="Export attendees as CSV")

@@ -161,6 +161,39 @@ def test_times_changed_notice_once_per_change(django_capture_on_commit_callbacks
     assert len(mail.outbox) == 2
 
 
+def test_event_update_compares_with_what_the_event_was(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITING)
+    before = services.EventState.of(event.pk)
+    event.capacity = 2
+    event.save()
+    session = event.sessions.get()
+    session.starts_at += timedelta(hours=1)
+    session.ends_at += timedelta(hours=1)
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        update = services.event_update(event_id=event.pk, before=before)
+    assert [r.pk for r in update.promoted] == [waiting.pk]
+    assert update.times_changed and not update.recording_added and not update.cancelled
+    # The promoted person hears of the promotion; both registrants hear of the new times.
+    assert len(mail.outbox) == 3
+    assert sum("New times" in m.subject for m in mail.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.event_update(event_id=event.pk, before=services.EventState.of(event.pk))
+    assert not (again.promoted or again.times_changed or again.recording_added or again.cancelled)
+
+
+def test_event_update_cancels_through_event_cancel(django_capture_on_commit_callbacks):
+    event = EventFactory()
+    RegistrationFactory.create_batch(2, event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        update = services.event_update(event_id=event.pk, before=services.EventState.of(event.pk), cancel=True)
+    event.refresh_from_db()
+    assert update.cancelled and event.status == event.Status.CANCELLED and event.cancelled_at
+    assert len(mail.outbox) == 2
+
+
 def test_reminder_times_are_in_the_recipients_zone():
     starts = timezone.now().replace(month=1, day=20, hour=14, minute=0, second=0, microsecond=0)
     now = starts - timedelta(minutes=30)
