@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
@@ -232,9 +233,6 @@ def search_posts(user, query):
         topic__forum__visibility__in=permissions.readable_visibilities(user),
     ).select_related("topic__forum", "author")
     if connection.vendor == "postgresql":
-        # Imported here: django.contrib.postgres needs psycopg, which an install on SQLite may not have.
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
         vector = SearchVector("topic__title", weight="A", config="english") + SearchVector(
             "body", weight="B", config="english"
         )
