@@ -5,6 +5,7 @@ own select_related/prefetch, so pages run a fixed number of queries however many
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -116,7 +117,7 @@ class TopicPage:
     posts: list
     is_moderator: bool
     # The newest visible post on this page: the viewer has now read the topic up to here (None for visitors).
-    read_up_to: object = None
+    read_up_to: datetime | None = None
 
 
 def topic_page(user, topic, *, page_number, per_page):
