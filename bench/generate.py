@@ -12,7 +12,7 @@ How it fills: the site-level rows come from the demo seeders (the Site and About
 roles and appointments, the demo forums and events; see sigportal/management/commands/seed_demo.py), then the bulk
 is written with bulk_create in batches, never through the services (no mail is queued). One password hash is
 computed once and shared by every generated member. Counters the services keep (a topic's post count and last post)
-are set the way forums.services.topic_refresh_stats sets them. Historical deliveries of the digest issues are
+are set the way forums.services.topics.topic_refresh_stats sets them. Historical deliveries of the digest issues are
 written in one INSERT ... SELECT per issue; announcements have none.
 
 Two fixed accounts, both with the password printed in the manifest:

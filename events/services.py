@@ -10,6 +10,7 @@ waiting. Promotion from the waiting list happens inside the same locked transact
 import functools
 import hashlib
 import logging
+from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
@@ -231,6 +232,57 @@ def event_recording_added(*, event_id):
         return False
     transaction.on_commit(lambda: tasks.send_event_notice.delay(event.pk, "recording", f"event-{event.pk}"))
     return True
+
+
+@dataclass(frozen=True)
+class EventState:
+    """What an event was before officers changed it: the parts someone must be told about when they change."""
+
+    status: str
+    capacity: int | None
+    recording_url: str
+    times: str  # session_times_fingerprint
+
+    @classmethod
+    def of(cls, event_id):
+        event = Event.objects.get(pk=event_id)
+        return cls(
+            status=event.status,
+            capacity=event.capacity,
+            recording_url=event.recording_url,
+            times=session_times_fingerprint(event),
+        )
+
+
+@dataclass
+class EventUpdate:
+    """What event_update did, for the officer's messages."""
+
+    cancelled: bool = False
+    promoted: list = field(default_factory=list)
+    times_changed: bool = False
+    recording_added: bool = False
+
+
+@transaction.atomic
+def event_update(*, event_id, before, cancel=False):
+    """
+    Officers saved changes to an event and its sessions (the admin): compare with `before` (an EventState read
+    before anything was saved) and do what follows. A cancellation goes through event_cancel, so everyone is
+    told; more places (or unlimited ones) are filled from the waiting list; new session times or a new
+    recording are emailed to registrants. Returns an EventUpdate.
+    """
+    if cancel and before.status != Event.Status.CANCELLED:
+        event_cancel(event_id=event_id)
+        return EventUpdate(cancelled=True)
+    event = Event.objects.get(pk=event_id)
+    update = EventUpdate()
+    if event.capacity is None or (before.capacity is not None and event.capacity > before.capacity):
+        update.promoted = waiting_list_promote(event_id=event_id)
+    update.times_changed = event_times_changed(event_id=event_id, before=before.times)
+    if event.recording_url and event.recording_url != before.recording_url:
+        update.recording_added = event_recording_added(event_id=event_id)
+    return update
 
 
 @transaction.atomic

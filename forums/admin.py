@@ -7,9 +7,9 @@ Who wrote an anonymous post is never shown here: that look happens on the site, 
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from . import services
-from .exceptions import ForumError
+from .errors import ForumError
 from .models import Forum, ModerationLogEntry, Post, PostRevision, Report, Status, Suspension, Topic
+from .services import moderation, suspensions
 
 
 @admin.register(Forum)
@@ -96,7 +96,7 @@ class TopicAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda t: services.topic_set_locked(topic=t, moderator=request.user, locked=True),
+            lambda t: moderation.topic_set_locked(topic=t, moderator=request.user, locked=True),
             "Locked",
         )
 
@@ -106,7 +106,7 @@ class TopicAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda t: services.topic_set_locked(topic=t, moderator=request.user, locked=False),
+            lambda t: moderation.topic_set_locked(topic=t, moderator=request.user, locked=False),
             "Unlocked",
         )
 
@@ -116,7 +116,7 @@ class TopicAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda t: services.topic_set_pinned(topic=t, moderator=request.user, pinned=True),
+            lambda t: moderation.topic_set_pinned(topic=t, moderator=request.user, pinned=True),
             "Pinned",
         )
 
@@ -126,7 +126,7 @@ class TopicAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda t: services.topic_set_pinned(topic=t, moderator=request.user, pinned=False),
+            lambda t: moderation.topic_set_pinned(topic=t, moderator=request.user, pinned=False),
             "Unpinned",
         )
 
@@ -185,7 +185,7 @@ class PostAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.filter(status=Status.PENDING),
-            lambda p: services.post_approve(post=p, moderator=request.user),
+            lambda p: moderation.post_approve(post=p, moderator=request.user),
             "Approved",
         )
 
@@ -195,7 +195,7 @@ class PostAdmin(admin.ModelAdmin):
             self,
             request,
             queryset,
-            lambda p: services.post_restore(post=p, moderator=request.user),
+            lambda p: moderation.post_restore(post=p, moderator=request.user),
             "Restored",
         )
 
@@ -268,7 +268,7 @@ class SuspensionAdmin(admin.ModelAdmin):
         if change:
             return  # a suspension is never edited; lift it and suspend again
         try:
-            created = services.member_suspend(
+            created = suspensions.member_suspend(
                 member=obj.member, moderator=request.user, until=obj.until, reason=obj.reason
             )
         except ForumError as error:
@@ -282,6 +282,6 @@ class SuspensionAdmin(admin.ModelAdmin):
             self,
             request,
             queryset.filter(lifted_at__isnull=True),
-            lambda s: services.suspension_lift(suspension=s, moderator=request.user),
+            lambda s: suspensions.suspension_lift(suspension=s, moderator=request.user),
             "Lifted",
         )

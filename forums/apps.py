@@ -6,6 +6,7 @@ class ForumsConfig(AppConfig):
     verbose_name = "Forums"
 
     def ready(self):
+        # Imported once the app registry is ready: the receivers reach the models through forums.services.
         from forums.receivers import connect
 
         connect()

@@ -11,7 +11,7 @@ from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from members.models import User
 
 from .models import Forum, Post, Report, Status, Topic
-from .services import topic_refresh_stats
+from .services.topics import topic_refresh_stats
 
 # Two extra invented voices so threads read like conversations; the newcomer's post waits in the queue.
 EXTRA_MEMBERS = [

@@ -9,6 +9,7 @@ Models hold data and simple questions about it; every write that matters goes th
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 # Forum slugs that would collide with the app's own pages under /forums/.
@@ -53,8 +54,6 @@ class Forum(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("forums:forum", args=[self.slug])
 
     def clean(self):
@@ -116,8 +115,6 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("forums:topic", args=[self.forum.slug, self.slug])
 
 
@@ -150,8 +147,6 @@ class Post(models.Model):
         return f"Post {self.pk} in {self.topic_id}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("forums:post", args=[self.pk])
 
     @property

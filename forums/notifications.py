@@ -118,6 +118,14 @@ def deliver(*, post_id, recipients):
     return sent
 
 
+def recipient_batches(*, post_id):
+    """The recipients of a post, in batches of [(user_id, kind), ...] (empty when the post is gone or hidden)."""
+    post = Post.objects.select_related("topic__forum").filter(pk=post_id).first()
+    if post is None:
+        return []
+    return batches(recipients_for(post))
+
+
 def batches(recipients):
     size = settings.FORUMS_NOTIFICATION_BATCH_SIZE
     pairs = sorted((user.pk, kind) for user, kind in recipients.items())

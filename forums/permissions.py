@@ -3,7 +3,9 @@ Who may read and write where. Every view, selector, search and notification asks
 committee-only forum or a hidden post cannot leak through one path the others guard.
 """
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from members.principles import has_accepted_current_principles
 from members.roles import is_moderator, is_officer
@@ -80,9 +82,6 @@ def can_see_post(user, post):
 
 def can_edit_post(user, post, now=None):
     """Authors edit their own posts within the edit window; moderators edit any post they can read."""
-    from django.conf import settings
-    from django.utils import timezone
-
     if not user.is_authenticated:
         return False
     if can_moderate(user, post.topic.forum):

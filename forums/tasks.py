@@ -1,15 +1,13 @@
 """
-Celery tasks of the forums: thin, they take ids and call forums.notifications or forums.emails.
+Celery tasks of the forums: thin, they take ids and call one function of forums.notifications or forums.emails.
 Queued by forums.services after commit; safe to run twice (deliveries are unique rows).
 """
 
 from smtplib import SMTPException
 
 from celery import shared_task
-from django.conf import settings
 
 from . import emails, notifications
-from .models import Post, Report, Suspension
 
 RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": True, "max_retries": 5}
 
@@ -17,10 +15,7 @@ RETRY = {"autoretry_for": (SMTPException, ConnectionError), "retry_backoff": Tru
 @shared_task(**RETRY)
 def notify_new_post(post_id):
     """A post became visible: split its recipients into batches, one task each."""
-    post = Post.objects.select_related("topic__forum").filter(pk=post_id).first()
-    if post is None:
-        return 0
-    groups = notifications.batches(notifications.recipients_for(post))
+    groups = notifications.recipient_batches(post_id=post_id)
     for group in groups:
         send_post_notifications.delay(post_id, group)
     return len(groups)
@@ -34,49 +29,17 @@ def send_post_notifications(post_id, recipients):
 
 @shared_task(**RETRY)
 def send_post_hidden(post_id):
-    """Tell the author that a moderator hid their post, and why."""
-    post = Post.objects.select_related("topic__forum", "author").filter(pk=post_id).first()
-    if post is None or post.author is None:
-        return
-    emails.send(
-        template="post_hidden",
-        to=post.author.email,
-        context={
-            "recipient": post.author,
-            "post": post,
-            "topic": post.topic,
-            "topic_url": settings.SITE_URL + post.topic.get_absolute_url(),
-        },
-    )
+    """Queued by post_hide: tell the author that a moderator hid their post, and why."""
+    return emails.post_hidden_send(post_id=post_id)
 
 
 @shared_task(**RETRY)
 def send_report_outcomes(report_ids):
-    """Tell each reporter what the moderators decided."""
-    reports = Report.objects.filter(pk__in=report_ids, reporter__isnull=False).select_related(
-        "reporter", "post__topic__forum"
-    )
-    for report in reports:
-        emails.send(
-            template="report_outcome",
-            to=report.reporter.email,
-            context={
-                "recipient": report.reporter,
-                "report": report,
-                "post": report.post,
-                "topic": report.post.topic,
-                "upheld": report.status == Report.ReportStatus.UPHELD,
-            },
-        )
+    """Queued when a moderator hides or restores a reported post: tell each reporter the decision."""
+    return emails.report_outcomes_send(report_ids=report_ids)
 
 
 @shared_task(**RETRY)
 def send_suspension_notice(suspension_id):
-    suspension = Suspension.objects.select_related("member").filter(pk=suspension_id).first()
-    if suspension is None:
-        return
-    emails.send(
-        template="suspended",
-        to=suspension.member.email,
-        context={"recipient": suspension.member, "suspension": suspension},
-    )
+    """Queued by member_suspend: tell the member until when and why."""
+    return emails.suspension_notice_send(suspension_id=suspension_id)

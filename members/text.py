@@ -75,3 +75,14 @@ def render_markdown(text):
     if not text:
         return mark_safe("")  # noqa: S308 - empty string
     return mark_safe(_sanitised_html(text))  # noqa: S308 - sanitised by nh3 in _sanitised_html
+
+
+# What a spreadsheet reads as the start of a formula (or, for tab and carriage return, strips before reading one).
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A value for a CSV cell that a spreadsheet shows as text: a leading apostrophe stops a formula running."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -31,6 +31,12 @@ def _per_event(queryset, aggregate):
     )
 
 
+def _registration_model():
+    # Registration lives in registrations.py, which imports this module for its foreign keys; the reverse
+    # relation reaches it without importing that module back.
+    return Event._meta.get_field("registrations").related_model
+
+
 class EventQuerySet(models.QuerySet):
     # Times and places are correlated subqueries rather than joins with GROUP BY: PostgreSQL can then filter and
     # sort on the times, and count places only for the rows a page shows (bench/pages: the events list at 1,000
@@ -44,8 +50,7 @@ class EventQuerySet(models.QuerySet):
 
     def with_places(self):
         """Annotate each event with the number of confirmed and waiting registrations."""
-        from events.models.registrations import Registration
-
+        Registration = _registration_model()
         registrations = Registration.objects.all()
         return self.annotate(
             confirmed_count=models.functions.Coalesce(
@@ -210,9 +215,7 @@ class Event(models.Model):
     def places_taken(self):
         if hasattr(self, "confirmed_count"):
             return self.confirmed_count
-        from events.models.registrations import Registration
-
-        return self.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        return self.registrations.filter(status=_registration_model().Status.CONFIRMED).count()
 
     def places_left(self):
         """Free places, or None when places are unlimited."""

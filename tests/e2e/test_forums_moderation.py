@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from forums import services
 from forums.models import Forum, Post, Status
+from forums.services import posting
 from members.roles import MODERATORS_GROUP
 from tests.e2e.conftest import login
 from tests.forums.conftest import make_member
@@ -127,13 +127,13 @@ def test_xss_payloads_stay_inert_in_the_browser(page, axe, people):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     author = make_member('<img src=x onerror="window.__xss=9">Eve')
-    topic = services.topic_create(
+    topic = posting.topic_create(
         forum=people["forum"],
         author=author,
         title='<script>window.__xss="title"</script>',
         body="\n\n".join(XSS),
     )
-    services.post_create(topic=topic, author=author, body="Reply " + " ".join(XSS))
+    posting.post_create(topic=topic, author=author, body="Reply " + " ".join(XSS))
     login(page, people["reporter"].email, PASSWORD)
     for path in [topic.get_absolute_url(), "/forums/open-forum/", "/", "/forums/search/?q=xss"]:
         page.goto(path)
@@ -156,7 +156,7 @@ def test_xss_payloads_stay_inert_in_the_browser(page, axe, people):
 
 def test_moderator_reveals_an_anonymous_author_and_the_look_is_logged(page, axe, people):
     alice = make_member("Ada Quietly")
-    topic = services.topic_create(
+    topic = posting.topic_create(
         forum=people["forum"],
         author=alice,
         title="A hard thing to say",

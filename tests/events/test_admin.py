@@ -215,6 +215,15 @@ class TestActions:
         assert rows[1][3] == "Confirmed" and rows[2][3] == "On the waiting list"
         assert "Accessibility needs: Captions" in rows[1][-1]
 
+    def test_export_neutralises_names_starting_with_a_tab_or_a_carriage_return(self, officer_client):
+        # Spreadsheets drop a leading tab or carriage return and then read what follows as a formula.
+        event = EventFactory()
+        RegistrationFactory(event=event, user=verified_user(name="\t=HYPERLINK(1)"))
+        RegistrationFactory(event=event, user=verified_user(name="\r@SUM(1)"))
+        response = self.action(officer_client, "event", "export_attendees_csv", [event.pk])
+        rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
+        assert [r[1] for r in rows[1:]] == ["'\t=HYPERLINK(1)", "'\r@SUM(1)"]
+
     def test_promote_from_the_waiting_list(self, officer_client):
         event = EventFactory(capacity=2)
         RegistrationFactory(event=event)

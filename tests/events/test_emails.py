@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from events import notify, services, tasks
+from events import emails, services, tasks
 from events.models import EmailReceipt, Registration
 from tests.events.conftest import verified_user
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -60,16 +60,16 @@ def test_a_failed_send_leaves_no_receipt_so_the_retry_sends(member, monkeypatch)
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
     with pytest.raises(ConnectionError):
-        notify.registration_email_send(registration_id=registration.pk, kind="confirmation")
+        emails.registration_email_send(registration_id=registration.pk, kind="confirmation")
     assert not EmailReceipt.objects.exists()
     monkeypatch.undo()
-    assert notify.registration_email_send(registration_id=registration.pk, kind="confirmation")
+    assert emails.registration_email_send(registration_id=registration.pk, kind="confirmation")
     assert len(mail.outbox) == 1
 
 
 def test_no_promotion_email_if_they_cancelled_before_it_went(member):
     registration = RegistrationFactory(user=member, status=Registration.Status.CANCELLED)
-    assert notify.registration_email_send(registration_id=registration.pk, kind="promotion") is False
+    assert emails.registration_email_send(registration_id=registration.pk, kind="promotion") is False
     assert mail.outbox == []
 
 
@@ -84,21 +84,21 @@ class TestReminders:
         RegistrationFactory(event=event, status=Registration.Status.WAITING)
         RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
 
-        assert notify.reminders_send_due(now=now) == 3
-        assert notify.reminders_send_due(now=now) == 0  # the job ran twice: nothing more
+        assert emails.reminders_send_due(now=now) == 3
+        assert emails.reminders_send_due(now=now) == 0  # the job ran twice: nothing more
         assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
         first_session = event.sessions.order_by("starts_at").first()
         assert all(first_session.join_url in m.body for m in mail.outbox)
         assert all("tomorrow" in m.subject for m in mail.outbox)
 
         later = now + timedelta(hours=22, minutes=30)  # 30 minutes before: the 1-hour reminder
-        assert notify.reminders_send_due(now=later) == 3
-        assert notify.reminders_send_due(now=later) == 0
+        assert emails.reminders_send_due(now=later) == 3
+        assert emails.reminders_send_due(now=later) == 0
         assert len(mail.outbox) == 6
         assert all("in 1 hour" in m.subject for m in mail.outbox[3:])
 
         # A week later the second session gets its own two reminders.
-        assert notify.reminders_send_due(now=now + timedelta(days=7)) == 3
+        assert emails.reminders_send_due(now=now + timedelta(days=7)) == 3
         assert EmailReceipt.objects.filter(kind="reminder").count() == 9
 
     def test_the_periodic_task_runs_twice_and_sends_one_email_each(self):
@@ -112,9 +112,9 @@ class TestReminders:
         now = timezone.now()
         event = EventFactory(sessions__starts=now + timedelta(minutes=30))
         RegistrationFactory(event=event)
-        assert notify.reminders_send_due(now=now) == 1
+        assert emails.reminders_send_due(now=now) == 1
         assert "in 1 hour" in mail.outbox[0].subject
-        assert notify.reminders_send_due(now=now) == 0
+        assert emails.reminders_send_due(now=now) == 0
 
     def test_no_reminders_for_cancelled_events_or_after_the_start(self):
         now = timezone.now()
@@ -122,7 +122,7 @@ class TestReminders:
         RegistrationFactory(event=cancelled)
         started = EventFactory(sessions__starts=now - timedelta(minutes=1))
         RegistrationFactory(event=started)
-        assert notify.reminders_send_due(now=now) == 0
+        assert emails.reminders_send_due(now=now) == 0
 
     def test_the_schedule_runs_the_reminders_task(self):
         from sigportal.schedules import BEAT_SCHEDULE
@@ -161,11 +161,44 @@ def test_times_changed_notice_once_per_change(django_capture_on_commit_callbacks
     assert len(mail.outbox) == 2
 
 
+def test_event_update_compares_with_what_the_event_was(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITING)
+    before = services.EventState.of(event.pk)
+    event.capacity = 2
+    event.save()
+    session = event.sessions.get()
+    session.starts_at += timedelta(hours=1)
+    session.ends_at += timedelta(hours=1)
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        update = services.event_update(event_id=event.pk, before=before)
+    assert [r.pk for r in update.promoted] == [waiting.pk]
+    assert update.times_changed and not update.recording_added and not update.cancelled
+    # The promoted person hears of the promotion; both registrants hear of the new times.
+    assert len(mail.outbox) == 3
+    assert sum("New times" in m.subject for m in mail.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.event_update(event_id=event.pk, before=services.EventState.of(event.pk))
+    assert not (again.promoted or again.times_changed or again.recording_added or again.cancelled)
+
+
+def test_event_update_cancels_through_event_cancel(django_capture_on_commit_callbacks):
+    event = EventFactory()
+    RegistrationFactory.create_batch(2, event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        update = services.event_update(event_id=event.pk, before=services.EventState.of(event.pk), cancel=True)
+    event.refresh_from_db()
+    assert update.cancelled and event.status == event.Status.CANCELLED and event.cancelled_at
+    assert len(mail.outbox) == 2
+
+
 def test_reminder_times_are_in_the_recipients_zone():
     starts = timezone.now().replace(month=1, day=20, hour=14, minute=0, second=0, microsecond=0)
     now = starts - timedelta(minutes=30)
     event = EventFactory(sessions__starts=starts)
     person = verified_user(time_zone="Asia/Tokyo")
     RegistrationFactory(event=event, user=person)
-    notify.reminders_send_due(now=now)
+    emails.reminders_send_due(now=now)
     assert "23:00 JST" in mail.outbox[0].body

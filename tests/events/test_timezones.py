@@ -86,12 +86,12 @@ def test_calendar_file_carries_absolute_times_across_the_change(client):
 def test_a_reminder_24_hours_before_counts_real_hours_across_the_change(settings):
     from django.core import mail
 
-    from events import notify
+    from events import emails
     from tests.events.factories import RegistrationFactory
 
     settings.EVENT_REMINDER_OFFSETS = [timedelta(hours=24), timedelta(hours=1)]
     event = programme((utc(2027, 3, 28, 12), utc(2027, 3, 28, 13)))  # 13:00 BST on the day of the change
     RegistrationFactory(event=event)
-    assert notify.reminders_send_due(now=utc(2027, 3, 27, 11, 55)) == 0
-    assert notify.reminders_send_due(now=utc(2027, 3, 27, 12, 0)) == 1
+    assert emails.reminders_send_due(now=utc(2027, 3, 27, 11, 55)) == 0
+    assert emails.reminders_send_due(now=utc(2027, 3, 27, 12, 0)) == 1
     assert "13:00 BST, Sunday 28 March 2027" in mail.outbox[0].body

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from forums.models import Forum, Post, Status
-from forums.services import topic_refresh_stats
+from forums.services.topics import topic_refresh_stats
 from members.models import PrinciplesAcceptance, PrinciplesVersion
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP
 from tests.forums.factories import ForumFactory, TopicFactory

@@ -2,6 +2,7 @@ import factory
 from django.utils import timezone
 
 from forums.models import Forum, Post, Report, Status, Topic
+from forums.services.topics import topic_refresh_stats
 from tests.members.factories import UserFactory
 
 
@@ -51,8 +52,6 @@ class PostFactory(factory.django.DjangoModelFactory):
     def _after_postgeneration(cls, instance, create, results=None):
         super()._after_postgeneration(instance, create, results)
         if create:
-            from forums.services import topic_refresh_stats
-
             topic_refresh_stats(instance.topic)
 
 

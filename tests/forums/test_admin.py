@@ -2,6 +2,7 @@ import pytest
 from django.utils import timezone
 
 from forums.models import ModerationLogEntry, Suspension
+from forums.services import moderation, posting
 from members.roles import sync_role_groups
 
 
@@ -21,19 +22,15 @@ def test_officers_see_every_forums_admin_list(officer_client, topic, path):
 
 
 def test_post_admin_shows_revisions_and_hides_anonymous_authors(officer_client, forum, alice):
-    from forums import services
-
-    topic = services.topic_create(forum=forum, author=alice, title="Anon", body="first", is_anonymous=True)
+    topic = posting.topic_create(forum=forum, author=alice, title="Anon", body="first", is_anonymous=True)
     post = topic.posts.get()
-    services.post_edit(post=post, editor=alice, body="second")
+    posting.post_edit(post=post, editor=alice, body="second")
     page = officer_client.get(f"/admin/forums/post/{post.pk}/change/").content.decode()
     assert "first" in page and "anonymous member" in page and "Alice Brookfield" not in page
 
 
 def test_moderation_log_is_read_only_in_admin(officer_client, topic, officer):
-    from forums import services
-
-    services.topic_set_pinned(topic=topic, moderator=officer, pinned=True)
+    moderation.topic_set_pinned(topic=topic, moderator=officer, pinned=True)
     entry = ModerationLogEntry.objects.get()
     page = officer_client.get(f"/admin/forums/moderationlogentry/{entry.pk}/change/")
     assert page.status_code == 200 and 'type="submit"' not in page.content.decode().split('id="content-main"')[1]

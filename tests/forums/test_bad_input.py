@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core import mail
 
-from forums import services
+from forums.services import moderation, posting, reports, watching
 from tests.forums.conftest import make_member
 
 XSS_PAYLOADS = [
@@ -62,11 +62,11 @@ def test_payloads_in_posts_titles_and_names_are_inert(
 ):
     author = make_member(payload[:150])
     watcher = make_member("Watching Member")
-    services.forum_watch_set(member=watcher, forum=forum, watching=True)
+    watching.forum_watch_set(member=watcher, forum=forum, watching=True)
     with django_capture_on_commit_callbacks(execute=True):
-        topic = services.topic_create(forum=forum, author=author, title=payload[:150], body=payload)
-        post = services.post_create(topic=topic, author=author, body=f"Reply: {payload}")
-    services.post_report(post=post, reporter=watcher, reason="other", text=payload)
+        topic = posting.topic_create(forum=forum, author=author, title=payload[:150], body=payload)
+        post = posting.post_create(topic=topic, author=author, body=f"Reply: {payload}")
+    reports.post_report(post=post, reporter=watcher, reason="other", text=payload)
     client.force_login(watcher)
     pages = [
         "/forums/",
@@ -82,7 +82,7 @@ def test_payloads_in_posts_titles_and_names_are_inert(
         assert response.status_code == 200, path
         assert_inert(response.content.decode())
     client.force_login(moderator)
-    services.post_hide(post=post, moderator=moderator, reason=payload)
+    moderation.post_hide(post=post, moderator=moderator, reason=payload)
     for path in [
         "/forums/moderation/",
         "/forums/moderation/log/",
@@ -99,7 +99,7 @@ def test_payloads_in_posts_titles_and_names_are_inert(
 
 
 def test_links_in_posts_get_nofollow_ugc(client, forum, alice):
-    topic = services.topic_create(forum=forum, author=alice, title="Links", body="[a resource](https://example.org)")
+    topic = posting.topic_create(forum=forum, author=alice, title="Links", body="[a resource](https://example.org)")
     client.force_login(alice)
     body = client.get(f"/forums/open/{topic.slug}/").content.decode()
     assert 'href="https://example.org"' in body and 'rel="nofollow ugc noopener"' in body

@@ -7,8 +7,8 @@ see them: nothing leaks.
 import pytest
 from django.utils import timezone
 
-from forums import services
 from forums.models import Forum
+from forums.services import moderation, suspensions
 from tests.forums.conftest import make_member
 from tests.forums.factories import PostFactory, TopicFactory
 
@@ -18,7 +18,7 @@ ROLES = ["visitor", "member", "newcomer", "moderator", "officer", "suspended"]
 @pytest.fixture
 def world(db, forum, public_forum, committee_forum, announcements, alice, moderator, officer, newcomer):
     suspended = make_member("Sol Suspendu")
-    services.member_suspend(
+    suspensions.member_suspend(
         member=suspended,
         moderator=moderator,
         until=timezone.now() + timezone.timedelta(days=5),
@@ -29,7 +29,7 @@ def world(db, forum, public_forum, committee_forum, announcements, alice, modera
     secret = TopicFactory(forum=committee_forum, author=officer, title="Secret committee budget", slug="secret-budget")
     secret_post = secret.posts.get()
     hidden = PostFactory(topic=members_topic, author=alice, body="Hidden words")
-    services.post_hide(post=hidden, moderator=moderator, reason="Rude")
+    moderation.post_hide(post=hidden, moderator=moderator, reason="Rude")
     users = {
         "visitor": None,
         "member": make_member("Mem Ber"),
@@ -148,7 +148,7 @@ def test_moderator_who_is_not_an_officer_sees_nothing_of_the_committee_forum_in_
     client, world, moderator, officer
 ):
     secret_post = PostFactory(topic=world["secret"], author=officer, body="Committee only draft", status="pending")
-    services.topic_set_pinned(topic=world["secret"], moderator=officer, pinned=True, reason="Committee reason")
+    moderation.topic_set_pinned(topic=world["secret"], moderator=officer, pinned=True, reason="Committee reason")
     client.force_login(moderator)
     assert "Committee only draft" not in client.get("/forums/moderation/").content.decode()
     assert "Committee reason" not in client.get("/forums/moderation/log/").content.decode()

@@ -3,8 +3,9 @@ import json
 from django.conf import settings
 from django.utils.module_loading import import_module
 
-from forums import personal_data, services
+from forums import personal_data
 from forums.models import ModerationLogEntry, Post, Report
+from forums.services import muting, posting, reading, reports, suspensions, watching
 from tests.forums.factories import PostFactory
 
 
@@ -15,10 +16,10 @@ def test_forums_is_a_personal_data_provider():
 
 
 def test_export_lists_posts_reports_and_settings(topic, bob, alice):
-    post = services.post_create(topic=topic, author=bob, body="My words", is_anonymous=True)
-    services.post_edit(post=post, editor=bob, body="My better words")
-    services.post_report(post=topic.posts.first(), reporter=bob, reason="spam")
-    services.mute_set(member=bob, muted=alice, muting=True)
+    post = posting.post_create(topic=topic, author=bob, body="My words", is_anonymous=True)
+    posting.post_edit(post=post, editor=bob, body="My better words")
+    reports.post_report(post=topic.posts.first(), reporter=bob, reason="spam")
+    muting.mute_set(member=bob, muted=alice, muting=True)
     data = personal_data.export(bob)
     json.dumps(data)  # serialisable
     mine = [p for p in data["posts"] if p["topic"] == topic.title]
@@ -30,14 +31,14 @@ def test_export_lists_posts_reports_and_settings(topic, bob, alice):
 
 def test_erase_keeps_posts_as_former_member_and_removes_the_rest(client, topic, bob, alice, moderator):
     post = PostFactory(topic=topic, author=bob, body="Still useful advice")
-    services.topic_watch_set(member=bob, topic=topic, watching=True)
-    services.mute_set(member=bob, muted=alice, muting=True)
-    services.mute_set(member=alice, muted=bob, muting=True)
-    services.topic_mark_read(member=bob, topic=topic, up_to=post.created_at)
-    services.post_report(post=topic.posts.first(), reporter=bob, reason="spam")
+    watching.topic_watch_set(member=bob, topic=topic, watching=True)
+    muting.mute_set(member=bob, muted=alice, muting=True)
+    muting.mute_set(member=alice, muted=bob, muting=True)
+    reading.topic_mark_read(member=bob, topic=topic, up_to=post.created_at)
+    reports.post_report(post=topic.posts.first(), reporter=bob, reason="spam")
     from django.utils import timezone
 
-    services.member_suspend(
+    suspensions.member_suspend(
         member=bob, moderator=moderator, until=timezone.now() + timezone.timedelta(days=1), reason="x"
     )
     personal_data.erase(bob)

@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forums import services
+from forums.services import muting, reading
 from tests.forums.conftest import make_member
 from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
 
@@ -28,7 +28,7 @@ def test_forum_page_queries_do_not_grow_with_topics(client, settings, moderator)
     _fill_forum(small, 2)
     _fill_forum(big, 30)
     reader = make_member("Reader", established=False)
-    services.topic_mark_read(member=reader, topic=big.topics.first(), up_to=big.topics.first().last_post_at)
+    reading.topic_mark_read(member=reader, topic=big.topics.first(), up_to=big.topics.first().last_post_at)
     for user in (reader, moderator):
         client.force_login(user)
         assert count_queries(client, "/forums/small/") == count_queries(client, "/forums/big/")
@@ -47,7 +47,7 @@ def _fill_topic(topic, n, muter):
             status=["visible", "visible", "pending", "hidden"][i % 4],
         )
         if i % 5 == 0:
-            services.mute_set(member=muter, muted=author, muting=True)
+            muting.mute_set(member=muter, muted=author, muting=True)
         if i % 3 == 0:
             post.revisions.create(body="older", editor=author)
 

@@ -9,9 +9,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from forums import services
-from forums.exceptions import ForumError
+from forums.errors import ForumError
 from forums.models import ModerationLogEntry, Post, Report
+from forums.services import posting, reports
 from tests.forums.conftest import make_member
 from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
 
@@ -51,7 +51,7 @@ def test_simultaneous_reports_hide_the_post_once(settings):
     post = PostFactory(topic=TopicFactory(forum=forum, author=author), author=author)
     reporters = [make_member(f"Racer {n}", established=False) for n in range(6)]
     _run_together(
-        [lambda r=r: services.post_report(post=post, reporter=r, reason=Report.Reason.SPAM) for r in reporters]
+        [lambda r=r: reports.post_report(post=post, reporter=r, reason=Report.Reason.SPAM) for r in reporters]
     )
     assert Report.objects.filter(post=post).count() == 6
     assert ModerationLogEntry.objects.filter(action="auto_hide", post=post).count() == 1
@@ -64,7 +64,7 @@ def test_double_submitted_reply_in_slow_mode_posts_once():
     member = make_member("Double Clicker")
     topic = TopicFactory(forum=forum, author=make_member("Topic Starter"), slow_mode_minutes=10)
     errors = _run_together(
-        [lambda n=n: services.post_create(topic=topic, author=member, body=f"click {n}") for n in range(4)]
+        [lambda n=n: posting.post_create(topic=topic, author=member, body=f"click {n}") for n in range(4)]
     )
     assert Post.objects.filter(topic=topic, author=member).count() == 1
     assert len(errors) == 3 and all("slow mode" in e.message for e in errors)

@@ -3,7 +3,8 @@
 import pytest
 from django.db import connection
 
-from forums import selectors, services
+from forums import selectors
+from forums.services import moderation
 from tests.forums.factories import PostFactory, TopicFactory
 
 
@@ -16,7 +17,7 @@ def corpus(forum, public_forum, committee_forum, alice, officer, moderator):
     PostFactory(topic=secret, author=officer, body="Confidential captions contract with a vendor.")
     PostFactory(topic=open_topic, author=alice, body="Pending captions idea", status="pending")
     hidden = PostFactory(topic=open_topic, author=alice, body="Hidden captions rant")
-    services.post_hide(post=hidden, moderator=moderator, reason="Rude")
+    moderation.post_hide(post=hidden, moderator=moderator, reason="Rude")
     return {"open": open_topic, "secret": secret}
 
 

@@ -3,8 +3,8 @@ from urllib.parse import parse_qs
 import pytest
 from django.urls import reverse
 
-from forums import services
 from forums.models import ModerationLogEntry, Post, Report, Status
+from forums.services import moderation, posting, suspensions
 from tests.forums.conftest import make_member
 from tests.forums.factories import PostFactory, TopicFactory
 
@@ -78,14 +78,14 @@ def test_quote_prefills_the_reply_with_the_quoted_post(client, topic, bob):
 
 
 def test_quote_of_an_anonymous_post_does_not_name_the_author(client, forum, alice, bob):
-    topic = services.topic_create(forum=forum, author=alice, title="Hard", body="Secret feeling", is_anonymous=True)
+    topic = posting.topic_create(forum=forum, author=alice, title="Hard", body="Secret feeling", is_anonymous=True)
     login(client, bob)
     body = client.get(f"/forums/open/{topic.slug}/reply/?quote={topic.posts.get().pk}").content.decode()
     assert "An anonymous member wrote:" in body and "Alice" not in body
 
 
 def test_anonymous_post_shows_anonymous_member_to_members_and_reveal_is_logged(client, forum, alice, bob, moderator):
-    topic = services.topic_create(forum=forum, author=alice, title="Hard", body="Secret feeling", is_anonymous=True)
+    topic = posting.topic_create(forum=forum, author=alice, title="Hard", body="Secret feeling", is_anonymous=True)
     post = topic.posts.get()
     login(client, bob)
     body = client.get(f"/forums/open/{topic.slug}/").content.decode()
@@ -150,7 +150,7 @@ def test_topic_form_keeps_title_and_text_after_an_error(client, forum, bob):
 
 
 def test_locked_topic_shows_a_message_and_refuses_posts_keeping_text(client, topic, bob, moderator):
-    services.topic_set_locked(topic=topic, moderator=moderator, locked=True)
+    moderation.topic_set_locked(topic=topic, moderator=moderator, locked=True)
     login(client, bob)
     assert "This topic is locked" in client.get(f"/forums/open/{topic.slug}/").content.decode()
     response = client.post(f"/forums/open/{topic.slug}/reply/", {"body": "Please let me speak"})
@@ -161,7 +161,7 @@ def test_locked_topic_shows_a_message_and_refuses_posts_keeping_text(client, top
 def test_suspended_member_sees_why_and_keeps_text(client, topic, bob, moderator):
     from django.utils import timezone
 
-    services.member_suspend(
+    suspensions.member_suspend(
         member=bob, moderator=moderator, until=timezone.now() + timezone.timedelta(days=2), reason="Insults"
     )
     login(client, bob)
@@ -192,7 +192,7 @@ def test_members_cannot_start_topics_in_announcements(client, announcements, bob
 
 
 def test_topic_moved_to_another_forum_redirects_old_url(client, topic, moderator, public_forum):
-    services.topic_move(topic=topic, moderator=moderator, forum=public_forum)
+    moderation.topic_move(topic=topic, moderator=moderator, forum=public_forum)
     response = client.get(f"/forums/open/{topic.slug}/")
     assert response.status_code == 301 and response.url == f"/forums/public/{topic.slug}/"
 
@@ -260,7 +260,7 @@ def test_unread_markers(client, forum, topic, bob, alice):
     assert "Unread" in client.get("/forums/open/").content.decode()
     client.get(f"/forums/open/{topic.slug}/")
     assert "Unread" not in client.get("/forums/open/").content.decode()
-    services.post_create(topic=topic, author=alice, body="Something new")
+    posting.post_create(topic=topic, author=alice, body="Something new")
     assert "Unread" in client.get("/forums/open/").content.decode()
     assert ">New<" in client.get(f"/forums/open/{topic.slug}/").content.decode()
 

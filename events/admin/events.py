@@ -1,4 +1,4 @@
-"""The officers' tools for events: sessions inline, registrations and waiting list, and their actions."""
+"""The officers' tools for events: sessions and questions inline, the registrations list, and the actions."""
 
 import csv
 import uuid
@@ -6,45 +6,15 @@ import uuid
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from events import errors, services, tasks
-from events.models import (
-    Attendance,
-    CalendarFeedToken,
-    EmailReceipt,
-    Event,
-    Registration,
-    RegistrationAnswer,
-    RegistrationQuestion,
-    Series,
-    Session,
-    sessions_overlap,
-)
-from events.selectors import with_waiting_position
-
-
-@admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
-    list_display = ["name", "event_count"]
-    prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_events=Count("events"))
-
-    @admin.display(description="events", ordering="n_events")
-    def event_count(self, obj):
-        return obj.n_events
-
-
-def _spreadsheet_safe(values):
-    """Members write names and answers: a leading =, +, - or @ would run as a formula in a spreadsheet."""
-    return ["'" + v if isinstance(v, str) and v[:1] in {"=", "+", "-", "@"} else v for v in values]
+from events import services, tasks
+from events.models import Event, Registration, RegistrationQuestion, Session, sessions_overlap
+from members.text import csv_safe
 
 
 class SessionFormSet(BaseInlineFormSet):
@@ -189,42 +159,33 @@ class EventAdmin(admin.ModelAdmin):
     def waiting(self, obj):
         return obj.waiting_count
 
-    # Saving: the model is saved as the form says; what follows from the change (promotion, notices) is
-    # done by services after the sessions are saved too.
+    # A change is saved in save_related, not here: what the event was must be read before anything is saved, and
+    # what follows (cancelling, promotion, notices) is done by events.services.event_update once the sessions are
+    # saved too.
     def save_model(self, request, obj, form, change):
-        request._events_before = None
-        if change:
-            before = Event.objects.get(pk=obj.pk)
-            request._events_before = {
-                "times": services.session_times_fingerprint(before),
-                "capacity": before.capacity,
-                "recording_url": before.recording_url,
-                "status": before.status,
-            }
-            if obj.status == Event.Status.CANCELLED and before.status != Event.Status.CANCELLED:
-                # Cancelling goes through the service, which notifies everyone.
-                obj.status = before.status
-                request._events_cancel = True
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        before = getattr(request, "_events_before", None)
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
         event = form.instance
-        if getattr(request, "_events_cancel", False):
-            services.event_cancel(event_id=event.pk)
+        before = services.EventState.of(event.pk)
+        cancel = event.status == Event.Status.CANCELLED
+        if cancel:
+            # Cancelling goes through the service, which notifies everyone.
+            event.status = before.status
+        super().save_model(request, event, form, change)
+        super().save_related(request, form, formsets, change)
+        update = services.event_update(event_id=event.pk, before=before, cancel=cancel)
+        if update.cancelled:
             self.message_user(request, "The event is cancelled; everyone registered or waiting is being told.")
-            return
-        if not before:
-            return
-        if event.capacity is None or (before["capacity"] is not None and event.capacity > before["capacity"]):
-            promoted = services.waiting_list_promote(event_id=event.pk)
-            if promoted:
-                self.message_user(request, f"{len(promoted)} person(s) promoted from the waiting list and emailed.")
-        if services.event_times_changed(event_id=event.pk, before=before["times"]):
+        if update.promoted:
+            self.message_user(request, f"{len(update.promoted)} person(s) promoted from the waiting list and emailed.")
+        if update.times_changed:
             self.message_user(request, "The times changed: registrants are being emailed the new times.")
-        if event.recording_url and event.recording_url != before["recording_url"]:
-            services.event_recording_added(event_id=event.pk)
+        if update.recording_added:
             self.message_user(request, "Registrants are being told that the recording is available.")
 
     @admin.action(description="Export attendees as CSV")
@@ -252,20 +213,18 @@ class EventAdmin(admin.ModelAdmin):
         )
         for r in registrations:
             answers = "; ".join(f"{a.question.label}: {a.answer}" for a in r.answers.all() if a.answer)
-            writer.writerow(
-                _spreadsheet_safe(
-                    [
-                        r.event.title,
-                        r.user.name,
-                        r.user.email,
-                        r.get_status_display(),
-                        timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
-                        timezone.localtime(r.promoted_at).isoformat(timespec="minutes") if r.promoted_at else "",
-                        f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
-                        answers,
-                    ]
-                )
-            )
+            row = [
+                r.event.title,
+                r.user.name,
+                r.user.email,
+                r.get_status_display(),
+                timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
+                timezone.localtime(r.promoted_at).isoformat(timespec="minutes") if r.promoted_at else "",
+                f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
+                answers,
+            ]
+            # Members write names and answers: nothing they type may run as a formula in a spreadsheet.
+            writer.writerow([csv_safe(value) for value in row])
         return response
 
     @admin.action(description="Email registrants")
@@ -332,144 +291,3 @@ class EventAdmin(admin.ModelAdmin):
                 "opts": self.model._meta,
             },
         )
-
-
-class AnswerInline(admin.TabularInline):
-    model = RegistrationAnswer
-    extra = 0
-    fields = ["question", "answer"]
-    readonly_fields = ["question"]
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class AttendanceInline(admin.TabularInline):
-    model = Attendance
-    extra = 0
-    fields = ["session", "marked_at", "marked_by"]
-    readonly_fields = ["marked_at", "marked_by"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "session":
-            registration_id = request.resolver_match.kwargs.get("object_id")
-            event_id = Registration.objects.filter(pk=registration_id).values("event_id")[:1]
-            kwargs["queryset"] = Session.objects.filter(event_id__in=event_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class MarkAttendanceForm(forms.Form):
-    sessions = forms.ModelMultipleChoiceField(
-        queryset=Session.objects.none(), widget=forms.CheckboxSelectMultiple, label="Sessions they attended"
-    )
-
-    def __init__(self, *args, event_ids=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sessions"].queryset = Session.objects.filter(event_id__in=event_ids).select_related("event")
-        self.fields["sessions"].label_from_instance = lambda s: f"{s.event.title}: {s}"
-
-
-@admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
-    list_display = [
-        "user",
-        "event",
-        "status",
-        "position",
-        "queued_at",
-        "promoted_at",
-        "confirmed_all_sessions",
-    ]
-    list_filter = ["status", "event"]
-    search_fields = ["user__email", "user__name", "event__title"]
-    list_select_related = ["user", "event"]
-    raw_id_fields = ["user", "event"]
-    readonly_fields = [
-        "event",
-        "user",
-        "status",
-        "queued_at",
-        "promoted_at",
-        "cancelled_at",
-        "confirmed_all_sessions",
-    ]
-    inlines = [AnswerInline, AttendanceInline]
-    actions = ["mark_attendance", "cancel_registrations"]
-
-    def get_queryset(self, request):
-        return with_waiting_position(super().get_queryset(request))
-
-    @admin.display(description="waiting list position")
-    def position(self, obj):
-        return obj.waiting_ahead + 1 if obj.is_waiting else "-"
-
-    def has_add_permission(self, request):
-        # Registrations are made by members (or the service); adding one here would skip the capacity check.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting would free a place without promoting anyone: officers cancel instead.
-        return False
-
-    @admin.action(description="Mark attendance for sessions")
-    def mark_attendance(self, request, queryset):
-        event_ids = set(queryset.values_list("event_id", flat=True))
-        if "apply" in request.POST:
-            form = MarkAttendanceForm(request.POST, event_ids=event_ids)
-            if form.is_valid():
-                created = services.attendance_mark(
-                    registration_ids=list(queryset.values_list("pk", flat=True)),
-                    session_ids=[s.pk for s in form.cleaned_data["sessions"]],
-                    marked_by=request.user,
-                )
-                self.message_user(request, f"{created} attendance mark(s) recorded (confirmed registrants only).")
-                return None
-        else:
-            form = MarkAttendanceForm(event_ids=event_ids)
-        return TemplateResponse(
-            request,
-            "events/admin/mark_attendance.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": "Mark attendance",
-                "form": form,
-                "registrations": queryset.select_related("user", "event"),
-                "action": "mark_attendance",
-                "opts": self.model._meta,
-            },
-        )
-
-    @admin.action(description="Cancel selected registrations (frees places for the waiting list)")
-    def cancel_registrations(self, request, queryset):
-        done = 0
-        for registration in queryset.active():
-            try:
-                services.registration_cancel_by_officer(registration_id=registration.pk)
-                done += 1
-            except errors.EventError as exc:
-                self.message_user(request, f"{registration}: {exc.message}", messages.ERROR)
-        self.message_user(request, f"{done} registration(s) cancelled; free places went to the waiting list.")
-
-
-@admin.register(EmailReceipt)
-class EmailReceiptAdmin(admin.ModelAdmin):
-    list_display = ["kind", "user", "event", "session", "sent_at"]
-    list_filter = ["kind"]
-    search_fields = ["user__email", "event__title", "key"]
-    list_select_related = ["user", "event", "session"]
-    readonly_fields = ["user", "event", "session", "kind", "key", "sent_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(CalendarFeedToken)
-class CalendarFeedTokenAdmin(admin.ModelAdmin):
-    list_display = ["user", "created_at"]
-    search_fields = ["user__email"]
-    fields = ["user", "created_at"]
-    readonly_fields = ["user", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
