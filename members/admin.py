@@ -24,6 +24,7 @@ from members.models import (
     User,
 )
 from members.roles import is_officer
+from members.text import csv_safe
 
 
 class EmailVerifiedFilter(admin.SimpleListFilter):
@@ -107,12 +108,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _csv_safe(value):
-    """Spreadsheets run cells that start with = + - @ as formulas: a member's text must never be one."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["name", "email"]
@@ -183,7 +178,7 @@ class UserAdmin(DjangoUserAdmin):
                 membership.organisation.name if membership and membership.organisation else "",
                 membership.expires_on.isoformat() if membership and membership.expires_on else "",
             ]
-            writer.writerow([_csv_safe(v) for v in row])
+            writer.writerow([csv_safe(v) for v in row])
         return response
 
     def get_urls(self):

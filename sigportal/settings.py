@@ -460,7 +460,7 @@ MAILING_LIST_ID = env.str("MAILING_LIST_ID", default="")
 # Events (events/)
 # ---------------------------------------------------------------------------------------------------------------------
 
-# How long before each session confirmed registrants get a reminder email (events.notify.reminders_send_due,
+# How long before each session confirmed registrants get a reminder email (events.emails.reminders_send_due,
 # run every five minutes by sigportal/schedules.py); the nearest one also sets the alarm in .ics files.
 # EVENT_REMINDER_OFFSETS_MINUTES: comma-separated minutes, default "1440,60" (24 hours and 1 hour before).
 EVENT_REMINDER_OFFSETS = [
