@@ -42,6 +42,7 @@ def _public_section(since, end):
             url=event.get_absolute_url(),
             summary=event.summary,
             when=event.first_starts_at,
+            new=event in new,
         )
         for event in [*new, *soon]
     ]

@@ -1,9 +1,7 @@
 """
-Sending the events app's emails, each at most once per person per thing.
-
-Every send first inserts an EmailReceipt row (unique per person, kind and key) in the same transaction as the
-send. If the row is already there, the email went out before and nothing is sent; if sending fails, the
-transaction rolls back, the row goes with it, and the task's retry sends it again.
+The events app's emails, built when the outbox sends them (events.services records them, with an EmailReceipt, in
+the transaction of the change). Each builder takes ids and returns the message, or None when its reason went away
+(the person cancelled before a confirmation went out, the event was cancelled before a reminder).
 """
 
 import logging
@@ -11,7 +9,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +18,6 @@ from events.models import EmailReceipt, Event, Registration, Session
 from members.text import render_markdown
 
 logger = logging.getLogger(__name__)
-
-
-def default_reminder_offsets():
-    return list(getattr(settings, "EVENT_REMINDER_OFFSETS", None) or [timedelta(hours=24), timedelta(hours=1)])
 
 
 def render_email(name, context):
@@ -50,40 +43,32 @@ def _context(user, event, **extra):
     }
 
 
-def send_once(*, user, event, kind, key, template, context, session=None, ics=None):
-    """Send one email unless this person already had this one. Returns True when it was sent now."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                EmailReceipt.objects.create(user=user, event=event, session=session, kind=kind, key=key)
-        except IntegrityError:
-            return False
-        # Times in the email are in the recipient's own zone, named ("14:00 BST").
-        with timezone.override(user.zone):
-            subject, text, html = render_email(template, context)
-        message = EmailMultiAlternatives(subject=f"[{settings.SIG_SHORT_NAME}] {subject}", body=text, to=[user.email])
-        message.attach_alternative(html, "text/html")
-        if ics is not None:
-            message.attach(f"{event.slug or 'event'}.ics", ics, "text/calendar")
-        message.send()
-    return True
+def _message(*, user, event, template, context, ics=None):
+    # Times in the email are in the recipient's own zone, named ("14:00 BST").
+    with timezone.override(user.zone):
+        subject, text, html = render_email(template, context)
+    message = EmailMultiAlternatives(subject=f"[{settings.SIG_SHORT_NAME}] {subject}", body=text)
+    message.attach_alternative(html, "text/html")
+    if ics is not None:
+        message.attach(f"{event.slug or 'event'}.ics", ics, "text/calendar")
+    return message
 
 
-REGISTRATION_KINDS = {
-    "confirmation": EmailReceipt.Kind.CONFIRMATION,
-    "waiting": EmailReceipt.Kind.WAITING,
-    "promotion": EmailReceipt.Kind.PROMOTION,
-}
-
-
-def registration_email_send(*, registration_id, kind):
-    """Confirmation, waiting-list or promotion email for one registration (if still in that state)."""
-    registration = (
-        Registration.objects.select_related("event", "user").prefetch_related("event__sessions").get(pk=registration_id)
+def _registration(registration_id):
+    return (
+        Registration.objects.select_related("event", "user")
+        .prefetch_related("event__sessions")
+        .filter(pk=registration_id)
+        .first()
     )
+
+
+def registration_email(*, registration_id, kind):
+    """Confirmation, waiting-list or promotion email for one registration (if it is still in that state)."""
+    registration = _registration(registration_id)
     expected = Registration.Status.WAITING if kind == "waiting" else Registration.Status.CONFIRMED
-    if registration.status != expected:
-        return False  # the person cancelled (or was promoted) before the email went out
+    if registration is None or registration.status != expected:
+        return None  # the person cancelled (or was promoted) before the email went out
     event = registration.event
     context = _context(
         registration.user,
@@ -93,111 +78,60 @@ def registration_email_send(*, registration_id, kind):
         join_links=registration.is_confirmed,
     )
     ics = event_ics(event, join_links=True) if registration.is_confirmed else None
-    return send_once(
-        user=registration.user,
-        event=event,
-        kind=REGISTRATION_KINDS[kind],
-        key=f"registration-{registration.pk}",
-        template=kind,
-        context=context,
-        ics=ics,
+    return _message(user=registration.user, event=event, template=kind, context=context, ics=ics)
+
+
+def event_notice(*, registration_id, kind):
+    """Cancellation or time-change notice (with the calendar file), or the recording notice, to one registrant."""
+    registration = _registration(registration_id)
+    if registration is None:
+        return None
+    event = registration.event
+    context = _context(registration.user, event, registration=registration, join_links=registration.is_confirmed)
+    ics = None if kind == EmailReceipt.Kind.RECORDING else event_ics(event, join_links=registration.is_confirmed)
+    return _message(user=registration.user, event=event, template=kind, context=context, ics=ics)
+
+
+def registrants_message(*, registration_id, subject, body):
+    """An officer's message (from the admin action) to one registrant."""
+    registration = _registration(registration_id)
+    if registration is None:
+        return None
+    context = _context(
+        registration.user,
+        registration.event,
+        registration=registration,
+        message_subject=subject,
+        message_text=body,
+        message_html=render_markdown(body),
+        join_links=registration.is_confirmed,
     )
+    return _message(user=registration.user, event=registration.event, template="message", context=context)
 
 
-def event_notice_send(*, event_id, kind, key):
-    """Cancellation or time-change notice to everyone registered or waiting; recording notice to confirmed."""
-    event = Event.objects.prefetch_related("sessions").get(pk=event_id)
-    registrations = Registration.objects.filter(event=event).select_related("user")
-    if kind == EmailReceipt.Kind.CANCELLATION or kind == EmailReceipt.Kind.TIME_CHANGE:
-        registrations = registrations.active()
-    elif kind == EmailReceipt.Kind.RECORDING:
-        registrations = registrations.filter(status=Registration.Status.CONFIRMED)
-    else:
-        raise ValueError(f"Unknown notice {kind}")
-    sent = 0
-    for registration in registrations:
-        context = _context(registration.user, event, registration=registration, join_links=registration.is_confirmed)
-        ics = None
-        if kind != EmailReceipt.Kind.RECORDING:
-            ics = event_ics(event, join_links=registration.is_confirmed)
-        sent += send_once(
-            user=registration.user, event=event, kind=kind, key=key, template=kind, context=context, ics=ics
-        )
-    return sent
-
-
-def registrants_message_send(*, event_id, subject, body, statuses, key):
-    """An officer's message to an event's registrants (from the admin action); once per person per message."""
-    event = Event.objects.prefetch_related("sessions").get(pk=event_id)
-    registrations = Registration.objects.filter(event=event, status__in=statuses).select_related("user")
-    sent = 0
-    for registration in registrations:
-        context = _context(
-            registration.user,
-            event,
-            registration=registration,
-            message_subject=subject,
-            message_text=body,
-            message_html=render_markdown(body),
-            join_links=registration.is_confirmed,
-        )
-        sent += send_once(
-            user=registration.user,
-            event=event,
-            kind=EmailReceipt.Kind.MESSAGE,
-            key=key,
-            template="message",
-            context=context,
-        )
-    return sent
-
-
-def reminders_send_due(*, now=None, offsets=None):
-    """
-    Remind confirmed registrants before each session, at the offsets of EVENT_REMINDER_OFFSETS.
-
-    When several offsets are due at once (someone registered late, or the job was paused) only the nearest one
-    is sent. Safe to run twice: each reminder has its own receipt row. Returns how many emails went out.
-    """
-    now = now or timezone.now()
-    offsets = sorted(offsets or default_reminder_offsets())
-    if not offsets:
-        return 0
-    sessions = (
-        Session.objects.filter(
-            starts_at__gt=now, starts_at__lte=now + offsets[-1], event__status=Event.Status.PUBLISHED
-        )
-        .select_related("event")
-        .order_by("starts_at")
+def reminder(*, registration_id, session_id, minutes):
+    """The reminder before a session, unless the place or the event went away since it was recorded."""
+    registration = _registration(registration_id)
+    session = Session.objects.filter(pk=session_id).first()
+    if (
+        registration is None
+        or session is None
+        or registration.status != Registration.Status.CONFIRMED
+        or registration.event.status != Event.Status.PUBLISHED
+    ):
+        return None
+    event = registration.event
+    context = _context(
+        registration.user,
+        event,
+        registration=registration,
+        session=session,
+        join_links=True,
+        before=_describe_offset(timedelta(minutes=minutes)),
     )
-    sent = 0
-    for session in sessions:
-        offset = next(o for o in offsets if session.starts_at - now <= o)
-        minutes = int(offset.total_seconds() // 60)
-        registrations = Registration.objects.filter(
-            event_id=session.event_id, status=Registration.Status.CONFIRMED
-        ).select_related("user")
-        event = session.event
-        for registration in registrations:
-            context = _context(
-                registration.user,
-                event,
-                registration=registration,
-                session=session,
-                join_links=True,
-                before=_describe_offset(offset),
-            )
-            sent += send_once(
-                user=registration.user,
-                event=event,
-                session=session,
-                kind=EmailReceipt.Kind.REMINDER,
-                key=f"session-{session.pk}-before-{minutes}m",
-                template="reminder",
-                context=context,
-                ics=event_ics(event, join_links=True),
-            )
-    return sent
+    return _message(
+        user=registration.user, event=event, template="reminder", context=context, ics=event_ics(event, join_links=True)
+    )
 
 
 def _describe_offset(offset):

@@ -3,21 +3,25 @@ Everything that writes: registering, cancelling, the waiting list, and officers'
 
 Each function runs in one transaction that locks the event row first (`select_for_update`), so places are
 counted and taken by one person at a time: 200 people racing for 10 places give exactly 10 confirmed and 190
-waiting. Promotion from the waiting list happens inside the same locked transaction. Emails are queued with
-`delay_on_commit`, so nobody is told about a change that was rolled back.
+waiting. Promotion from the waiting list happens inside the same locked transaction. Emails are recorded in that
+same transaction (an EmailReceipt, unique per person, kind and key, and a row of the outbox, members.outbox): nobody
+is told about a change that was rolled back, nobody is told twice, and no email is lost with a task.
 """
 
 import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
-from events import errors, tasks
+from events import errors
 from events.eligibility import check_can_register
-from events.models import Attendance, Event, Registration, RegistrationAnswer, Session
+from events.models import Attendance, EmailReceipt, Event, Registration, RegistrationAnswer, Session
+from members.outbox import Email, emails_later
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +78,7 @@ def _promote_waiting(event, *, now):
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         promoted.append(registration)
-        tasks.send_registration_email.delay_on_commit(registration.pk, "promotion")
+        _tell_registration(registration, "promotion")
     return promoted
 
 
@@ -118,8 +122,7 @@ def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=
         RegistrationAnswer(registration=registration, question=q, answer=str(answers.get(q.pk, "")).strip())
         for q in questions
     )
-    kind = "waiting" if full else "confirmation"
-    tasks.send_registration_email.delay_on_commit(registration.pk, kind)
+    _tell_registration(registration, "waiting" if full else "confirmation")
     return registration
 
 
@@ -202,7 +205,7 @@ def event_cancel(*, event_id, now=None):
     event.status = Event.Status.CANCELLED
     event.cancelled_at = now or timezone.now()
     event.save(update_fields=["status", "cancelled_at", "updated_at"])
-    tasks.send_event_notice.delay_on_commit(event.pk, "cancellation", f"event-{event.pk}")
+    _tell_notice(event, EmailReceipt.Kind.CANCELLATION, f"event-{event.pk}", Registration.objects.active())
     return event
 
 
@@ -221,7 +224,7 @@ def event_times_changed(*, event_id, before):
     if after == before or event.status != Event.Status.PUBLISHED:
         return False
     key = f"event-{event.pk}-times-{hashlib.sha256(after.encode()).hexdigest()[:16]}"
-    transaction.on_commit(lambda: tasks.send_event_notice.delay(event.pk, "time_change", key))
+    _tell_notice(event, EmailReceipt.Kind.TIME_CHANGE, key, Registration.objects.active())
     return True
 
 
@@ -230,7 +233,8 @@ def event_recording_added(*, event_id):
     event = Event.objects.get(pk=event_id)
     if not event.recording_url:
         return False
-    transaction.on_commit(lambda: tasks.send_event_notice.delay(event.pk, "recording", f"event-{event.pk}"))
+    confirmed = Registration.objects.filter(status=Registration.Status.CONFIRMED)
+    _tell_notice(event, EmailReceipt.Kind.RECORDING, f"event-{event.pk}", confirmed)
     return True
 
 
@@ -297,3 +301,117 @@ def attendance_mark(*, registration_ids, session_ids, marked_by=None):
             )
             created += is_new
     return created
+
+
+# --- Telling people ------------------------------------------------------------------------------------------------
+
+REGISTRATION_KINDS = {
+    "confirmation": EmailReceipt.Kind.CONFIRMATION,
+    "waiting": EmailReceipt.Kind.WAITING,
+    "promotion": EmailReceipt.Kind.PROMOTION,
+}
+
+
+def _tell(registrations, *, kind, key, build, params, session=None):
+    """
+    Record one email per registrant in the current transaction: an EmailReceipt (what the person was told, unique per
+    person, kind and key) and the outbox row that sends it. Someone already told is left alone, so a service or
+    periodic job that runs twice tells nobody twice. `params(registration)` gives the builder's arguments.
+    """
+    registrations = list(registrations)
+    if not registrations:
+        return 0
+    EmailReceipt.objects.bulk_create(
+        [
+            EmailReceipt(user_id=r.user_id, event_id=r.event_id, session=session, kind=kind, key=key)
+            for r in registrations
+        ],
+        ignore_conflicts=True,
+    )
+    return emails_later(
+        [
+            Email(key=f"events:{kind}:{key}:{r.user_id}", to=r.user.email, build=build, params=params(r))
+            for r in registrations
+        ]
+    )
+
+
+def _tell_registration(registration, kind):
+    _tell(
+        [registration],
+        kind=REGISTRATION_KINDS[kind],
+        key=f"registration-{registration.pk}",
+        build="events.emails.registration_email",
+        params=lambda r: {"registration_id": r.pk, "kind": kind},
+    )
+
+
+def _tell_notice(event, kind, key, registrations):
+    _tell(
+        registrations.filter(event=event).select_related("user"),
+        kind=kind,
+        key=key,
+        build="events.emails.event_notice",
+        params=lambda r: {"registration_id": r.pk, "kind": kind},
+    )
+
+
+@transaction.atomic
+def registrants_message_send(*, event_id, subject, body, statuses, key):
+    """An officers' message (the admin action) to an event's registrants in `statuses`; once per person per message."""
+    registrations = Registration.objects.filter(event_id=event_id, status__in=statuses).select_related("user")
+    return _tell(
+        registrations,
+        kind=EmailReceipt.Kind.MESSAGE,
+        key=key,
+        build="events.emails.registrants_message",
+        params=lambda r: {"registration_id": r.pk, "subject": subject, "body": body},
+    )
+
+
+def default_reminder_offsets():
+    return list(getattr(settings, "EVENT_REMINDER_OFFSETS", None) or [timedelta(hours=24), timedelta(hours=1)])
+
+
+def reminders_record_due(*, now=None, offsets=None):
+    """
+    Remind confirmed registrants before each session, at the offsets of EVENT_REMINDER_OFFSETS (run every few
+    minutes). When several offsets are due at once (someone registered late, or the job was paused) only the nearest
+    one is sent. Safe to run twice: each reminder has its own receipt. Returns how many reminders were recorded.
+    """
+    now = now or timezone.now()
+    offsets = sorted(offsets or default_reminder_offsets())
+    if not offsets:
+        return 0
+    sessions = (
+        Session.objects.filter(
+            starts_at__gt=now, starts_at__lte=now + offsets[-1], event__status=Event.Status.PUBLISHED
+        )
+        .select_related("event")
+        .order_by("starts_at")
+    )
+    recorded = 0
+    for session in sessions:
+        offset = next(o for o in offsets if session.starts_at - now <= o)
+        minutes = int(offset.total_seconds() // 60)
+        key = f"session-{session.pk}-before-{minutes}m"
+        told = EmailReceipt.objects.filter(kind=EmailReceipt.Kind.REMINDER, key=key).values("user_id")
+        due = (
+            Registration.objects.filter(event_id=session.event_id, status=Registration.Status.CONFIRMED)
+            .exclude(user_id__in=told)
+            .select_related("user")
+        )
+        with transaction.atomic():
+            recorded += _tell(
+                due,
+                kind=EmailReceipt.Kind.REMINDER,
+                key=key,
+                session=session,
+                build="events.emails.reminder",
+                params=lambda r, session=session, minutes=minutes: {
+                    "registration_id": r.pk,
+                    "session_id": session.pk,
+                    "minutes": minutes,
+                },
+            )
+    return recorded

@@ -1,10 +1,12 @@
-"""Every email of the forums: one text and one HTML template plus a subject template per kind."""
+"""Every email of the forums, built when the outbox sends it: a text and an HTML template and a subject per kind."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from .models import Post, Report, Suspension
+from . import permissions
+from .models import Post, Report, Status, Suspension
 
 
 def build_message(*, template, to, context):
@@ -23,19 +25,33 @@ def build_message(*, template, to, context):
     return message
 
 
-def send(*, template, to, context, connection=None):
-    message = build_message(template=template, to=to, context=context)
-    if connection is not None:
-        message.connection = connection
-    message.send()
+def post_notification(*, post_id, recipient_id, kind):
+    """A reply in a watched topic or forum, or a mention ("reply" or "mention"), unless it went away since."""
+    post = Post.objects.select_related("topic__forum", "author").filter(pk=post_id).first()
+    recipient = get_user_model().objects.filter(pk=recipient_id, is_active=True).first()
+    if post is None or recipient is None or post.status != Status.VISIBLE or post.topic.status != Status.VISIBLE:
+        return None
+    if not permissions.can_read_forum(recipient, post.topic.forum):
+        return None
+    return build_message(
+        template=kind,
+        to=recipient.email,
+        context={
+            "recipient": recipient,
+            "post": post,
+            "topic": post.topic,
+            "forum": post.topic.forum,
+            "post_url": settings.SITE_URL + post.get_absolute_url(),
+        },
+    )
 
 
-def post_hidden_send(*, post_id):
+def post_hidden(*, post_id):
     """Tell the author that a moderator hid their post, and why."""
     post = Post.objects.select_related("topic__forum", "author").filter(pk=post_id).first()
-    if post is None or post.author is None:
-        return
-    send(
+    if post is None or post.author is None or post.status != Status.HIDDEN:
+        return None
+    return build_message(
         template="post_hidden",
         to=post.author.email,
         context={
@@ -47,31 +63,34 @@ def post_hidden_send(*, post_id):
     )
 
 
-def report_outcomes_send(*, report_ids):
-    """Tell each reporter what the moderators decided."""
-    reports = Report.objects.filter(pk__in=report_ids, reporter__isnull=False).select_related(
-        "reporter", "post__topic__forum"
+def report_outcome(*, report_id):
+    """Tell a reporter what the moderators decided."""
+    report = (
+        Report.objects.filter(pk=report_id, reporter__isnull=False)
+        .select_related("reporter", "post__topic__forum")
+        .first()
     )
-    for report in reports:
-        send(
-            template="report_outcome",
-            to=report.reporter.email,
-            context={
-                "recipient": report.reporter,
-                "report": report,
-                "post": report.post,
-                "topic": report.post.topic,
-                "upheld": report.status == Report.ReportStatus.UPHELD,
-            },
-        )
+    if report is None:
+        return None
+    return build_message(
+        template="report_outcome",
+        to=report.reporter.email,
+        context={
+            "recipient": report.reporter,
+            "report": report,
+            "post": report.post,
+            "topic": report.post.topic,
+            "upheld": report.status == Report.ReportStatus.UPHELD,
+        },
+    )
 
 
-def suspension_notice_send(*, suspension_id):
+def suspension_notice(*, suspension_id):
     """Tell a member they are suspended from posting, until when and why."""
     suspension = Suspension.objects.select_related("member").filter(pk=suspension_id).first()
     if suspension is None:
-        return
-    send(
+        return None
+    return build_message(
         template="suspended",
         to=suspension.member.email,
         context={"recipient": suspension.member, "suspension": suspension},

@@ -1,21 +1,17 @@
 """
-Who hears about a new post, and the sending itself. Tasks (forums.tasks) call these with ids.
-
-Each email claims a NotificationDelivery row (unique per recipient and post) in the same transaction that
-sends it: a task retried after a crash sends nothing twice, and a member who both watches and is mentioned
-gets one email.
+Who hears about a new post: mentioned members and watchers of its topic and forum who may read it, less those who
+muted its author. Their emails are recorded with the change that made the post visible (members.outbox sends them).
 """
 
 import re
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from . import emails, permissions
-from .models import ForumWatch, Mute, NotificationDelivery, Post, Status, TopicWatch
+from members.outbox import Email, emails_later
+
+from . import permissions
+from .models import ForumWatch, Mute, NotificationDelivery, Status, TopicWatch
 
 MENTION_PATTERN = re.compile(r"(?<![\w@])@([A-Za-z][\w.-]{1,60})")
 MAX_MENTIONS = 10
@@ -83,50 +79,27 @@ def recipients_for(post):
     }
 
 
-def deliver(*, post_id, recipients):
-    """One email per (user_id, kind) pair not yet told about this post; one connection per batch."""
-    post = Post.objects.select_related("topic__forum", "author").filter(pk=post_id).first()
-    if post is None or post.status != Status.VISIBLE:
+def tell_about_post(post):
+    """
+    A post became visible: record, in the same transaction, one email to each mentioned member and watcher who may read
+    it (a NotificationDelivery, unique per recipient and post, and the outbox row that sends it). A member both
+    mentioned and watching gets one email; someone already told is left alone.
+    """
+    recipients = recipients_for(post)
+    if not recipients:
         return 0
-    User = get_user_model()
-    users = User.objects.in_bulk([user_id for user_id, _ in recipients])
-    sent = 0
-    connection = get_connection()
-    with connection:
-        for user_id, kind in recipients:
-            user = users.get(user_id)
-            if user is None or not user.is_active or not permissions.can_read_forum(user, post.topic.forum):
-                continue
-            try:
-                with transaction.atomic():
-                    NotificationDelivery.objects.create(recipient=user, post=post, kind=kind)
-                    emails.send(
-                        template=kind,
-                        to=user.email,
-                        context={
-                            "recipient": user,
-                            "post": post,
-                            "topic": post.topic,
-                            "forum": post.topic.forum,
-                            "post_url": settings.SITE_URL + post.get_absolute_url(),
-                        },
-                        connection=connection,
-                    )
-            except IntegrityError:
-                continue  # already told about this post
-            sent += 1
-    return sent
-
-
-def recipient_batches(*, post_id):
-    """The recipients of a post, in batches of [(user_id, kind), ...] (empty when the post is gone or hidden)."""
-    post = Post.objects.select_related("topic__forum").filter(pk=post_id).first()
-    if post is None:
-        return []
-    return batches(recipients_for(post))
-
-
-def batches(recipients):
-    size = settings.FORUMS_NOTIFICATION_BATCH_SIZE
-    pairs = sorted((user.pk, kind) for user, kind in recipients.items())
-    return [pairs[i : i + size] for i in range(0, len(pairs), size)]
+    NotificationDelivery.objects.bulk_create(
+        [NotificationDelivery(recipient=user, post=post, kind=kind) for user, kind in recipients.items()],
+        ignore_conflicts=True,
+    )
+    return emails_later(
+        [
+            Email(
+                key=f"forums:post:{post.pk}:{user.pk}",
+                to=user.email,
+                build="forums.emails.post_notification",
+                params={"post_id": post.pk, "recipient_id": user.pk, "kind": kind},
+            )
+            for user, kind in sorted(recipients.items(), key=lambda pair: pair[0].pk)
+        ]
+    )

@@ -17,12 +17,14 @@ from members.models import (
     AssociationMembership,
     ExpertiseTag,
     Organisation,
+    OutboxEmail,
     PrinciplesVersion,
     Profile,
     SubGroup,
     SubGroupMembership,
     User,
 )
+from members.outbox import emails_send_again
 from members.roles import is_officer
 from members.text import csv_safe
 
@@ -356,3 +358,34 @@ class SubGroupAdmin(admin.ModelAdmin):
     @admin.display(description="members", ordering="member_count")
     def member_count(self, group):
         return group.member_count
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """Every email the portal sends but list mail: officers see what failed and send it again."""
+
+    list_display = ["created_at", "to", "subject_or_kind", "status", "attempts", "sent_at", "short_error"]
+    list_filter = ["status", "build"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a record of what was sent; "send again" is the only change
+
+    @admin.display(description="email", ordering="subject")
+    def subject_or_kind(self, obj):
+        return obj.subject or obj.build.rsplit(".", 1)[-1].replace("_", " ")
+
+    @admin.display(description="last error")
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description="Send again (failed or no longer needed)", permissions=["view"])
+    def send_again(self, request, queryset):
+        count = emails_send_again(queryset)
+        self.message_user(request, f"{count} email(s) will be sent again." if count else "Nothing to send again.")

@@ -8,11 +8,11 @@ from django.urls import reverse
 from members.models import AssociationMembership
 
 
-def membership_decision_send(*, membership_id, status):
-    """Email the member the officer's decision (text and HTML from one pair of templates)."""
+def membership_decision(*, membership_id, status):
+    """The officer's decision on a membership claim (text and HTML from one pair of templates), or None if stale."""
     membership = AssociationMembership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
     if membership is None or membership.status != status or not membership.user.is_active:
-        return False  # decided again since, or the account is gone: the later decision sends its own email
+        return None  # decided again since, or the account is gone: the later decision sends its own email
     name = "membership_verified" if status == AssociationMembership.Status.VERIFIED else "membership_rejected"
     context = {
         "membership": membership,
@@ -28,5 +28,4 @@ def membership_decision_send(*, membership_id, status):
         to=[membership.user.email],
     )
     message.attach_alternative(render_to_string(f"members/email/{name}.html", context), "text/html")
-    message.send()
-    return True
+    return message

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import AssociationMembership, Organisation
-from members.tasks import send_membership_decision
+from members.outbox import email_later
 
 
 def is_current_association_member(user, today=None):
@@ -140,4 +140,10 @@ def membership_reject(*, membership, officer, reason):
 
 
 def _email_decision_on_commit(membership):
-    send_membership_decision.delay_on_commit(membership.pk, membership.status)
+    """Recorded with the decision (members.outbox): each decision is its own email, sent after commit."""
+    email_later(
+        key=f"membership-decision:{membership.pk}:{membership.status}:{membership.verified_at.timestamp()}",
+        to=membership.user.email,
+        build="members.emails.membership_decision",
+        params={"membership_id": membership.pk, "status": membership.status},
+    )

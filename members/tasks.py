@@ -1,13 +1,18 @@
-"""Members' tasks: thin, they take ids and call one function."""
+"""Members' tasks: the outbox's sender, nudged after commit and swept every minute."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
-from members import emails
+from members import sending
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_membership_decision(membership_id, status):
-    """Tell a member an officer verified or rejected their association membership claim.
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, retry_backoff_max=60, max_retries=10)
+def send_outbox():
+    """Nudged after a transaction that recorded emails commits: send what is due (members.sending)."""
+    return dict(sending.outbox_send())
 
-    Queued by members.membership.membership_verify/membership_reject after their transaction commits."""
-    return emails.membership_decision_send(membership_id=membership_id, status=status)
+
+@shared_task
+def sweep_outbox():
+    """Every minute (sigportal/schedules.py): send what no nudge picked up, and retries whose backoff has passed."""
+    return dict(sending.outbox_send())

@@ -14,6 +14,18 @@ BEAT_SCHEDULE = {
         "task": "sigportal.tasks.record_worker_heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    # Every minute: emails recorded in the outbox that no task sent (the broker was down at commit, a worker died),
+    # and retries whose backoff has passed. Rows are claimed with SKIP LOCKED: an overlapping run sends nothing twice.
+    "outbox-sweep": {
+        "task": "members.tasks.sweep_outbox",
+        "schedule": crontab(minute="*"),
+    },
+    # Every minute: list mail (digests, announcements) whose sending did not finish (a worker died, the mail server
+    # refused for a while) is queued again; rows already sent are never sent twice.
+    "mailing-sweep": {
+        "task": "members.mailing.tasks.sweep_mailings",
+        "schedule": crontab(minute="*"),
+    },
     # Monday 07:00 Europe/London: the numbered weekly digest (what is new since the previous issue), in inboxes
     # before the working week starts. Also resumes any issue whose sending a dead worker left unfinished.
     "mailing-weekly-digest": {

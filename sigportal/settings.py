@@ -132,6 +132,7 @@ PAGE_CACHE_IGNORED_TABLES = frozenset(
         "sigportal_workerheartbeat",
         "account_emailconfirmation",
         "mailing_delivery",
+        "members_outboxemail",
         "committee_contactmessage",
         "forums_notificationdelivery",
         "forums_readmarker",
@@ -253,6 +254,15 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+
+# Every email but list mail goes through the outbox (members.outbox records it with the change, members.sending sends
+# it). OUTBOX_BATCH_SIZE rows are claimed at a time; a claim outlives a dead sender by OUTBOX_LEASE_SECONDS; retries
+# wait 30 s, 1 min, 2 min ... at most OUTBOX_BACKOFF_MAX_SECONDS, and stop after OUTBOX_GIVE_UP_SECONDS (then "failed",
+# and officers can send it again from the admin).
+OUTBOX_BATCH_SIZE = _env_or_fail(env.int, "OUTBOX_BATCH_SIZE", default=20)
+OUTBOX_LEASE_SECONDS = _env_or_fail(env.int, "OUTBOX_LEASE_SECONDS", default=120)
+OUTBOX_BACKOFF_MAX_SECONDS = _env_or_fail(env.int, "OUTBOX_BACKOFF_MAX_SECONDS", default=600)
+OUTBOX_GIVE_UP_SECONDS = _env_or_fail(env.int, "OUTBOX_GIVE_UP_SECONDS", default=3 * 3600)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Accounts (django-allauth): email is the login, verification is mandatory
@@ -440,11 +450,12 @@ DIGEST_SECTIONS = [
 DIGEST_BATCH_SIZE = _env_or_fail(env.int, "DIGEST_BATCH_SIZE", default=100)
 # A pause after each batch (0 in production; a test slows sending down to kill a worker halfway).
 DIGEST_SEND_DELAY_SECONDS = _env_or_fail(env.float, "DIGEST_SEND_DELAY_SECONDS", default=0.0)
-# A delivery claimed by a run that died is given back to the next run after this many seconds. It may have gone out
-# just before the crash, so this window is the only place a second copy is possible; rows recorded sent never repeat.
-DIGEST_CLAIM_LEASE_SECONDS = _env_or_fail(env.int, "DIGEST_CLAIM_LEASE_SECONDS", default=15 * 60)
-# A temporary failure (connection refused, SMTP 4xx) is retried this many times before the delivery is failed.
-DIGEST_MAX_ATTEMPTS = 5
+# Deliveries claimed by a run that died go back to the queue after this many seconds (a live run renews its claim as
+# it sends). Each message is recorded sent as soon as the server accepts it, so only the one in flight can repeat.
+DIGEST_CLAIM_LEASE_SECONDS = _env_or_fail(env.int, "DIGEST_CLAIM_LEASE_SECONDS", default=120)
+# A temporary failure (connection refused, SMTP 4xx) is retried with a growing backoff (30 s, 1 min, 2 min ... at most
+# OUTBOX_BACKOFF_MAX_SECONDS) this many times, about an hour and a half, before the delivery is marked failed.
+DIGEST_MAX_ATTEMPTS = _env_or_fail(env.int, "DIGEST_MAX_ATTEMPTS", default=14)
 # Double opt-in: confirmation links expire after this many seconds; a new link can be asked for after the cooldown.
 MAILING_CONFIRMATION_MAX_AGE = 7 * 24 * 3600
 MAILING_CONFIRMATION_COOLDOWN_SECONDS = 15 * 60
@@ -460,7 +471,7 @@ MAILING_LIST_ID = env.str("MAILING_LIST_ID", default="")
 # Events (events/)
 # ---------------------------------------------------------------------------------------------------------------------
 
-# How long before each session confirmed registrants get a reminder email (events.emails.reminders_send_due,
+# How long before each session confirmed registrants get a reminder email (events.services.reminders_record_due,
 # run every five minutes by sigportal/schedules.py); the nearest one also sets the alarm in .ics files.
 # EVENT_REMINDER_OFFSETS_MINUTES: comma-separated minutes, default "1440,60" (24 hours and 1 hour before).
 EVENT_REMINDER_OFFSETS = [
@@ -485,5 +496,3 @@ FORUMS_REPORTS_TO_HIDE = 3
 FORUMS_POST_MAX_LENGTH = 20_000
 FORUMS_TOPICS_PER_PAGE = 25
 FORUMS_POSTS_PER_PAGE = 20
-# Reply notifications are sent in batches of this many recipients per task (one SMTP connection per batch).
-FORUMS_NOTIFICATION_BATCH_SIZE = 50

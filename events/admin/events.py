@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from events import services, tasks
+from events import services
 from events.models import Event, Registration, RegistrationQuestion, Session, sessions_overlap
 from members.text import csv_safe
 
@@ -240,8 +240,12 @@ class EventAdmin(admin.ModelAdmin):
                 }[choice]
                 key = f"message-{uuid.uuid4().hex}"
                 for event in queryset:
-                    tasks.send_registrants_message.delay_on_commit(
-                        event.pk, form.cleaned_data["subject"], form.cleaned_data["body"], statuses, key
+                    services.registrants_message_send(
+                        event_id=event.pk,
+                        subject=form.cleaned_data["subject"],
+                        body=form.cleaned_data["body"],
+                        statuses=statuses,
+                        key=key,
                     )
                 self.message_user(
                     request, f"Your message is being sent to the registrants of {queryset.count()} event(s)."

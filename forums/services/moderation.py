@@ -6,9 +6,10 @@ revealing who wrote an anonymous post. Every action writes its log entry in the 
 from django.db import transaction
 from django.utils import timezone
 
-from forums import tasks
 from forums.errors import ForumError
 from forums.models import AnonymousIdentityView, Post, Report, Status, Topic
+from forums.notifications import tell_about_post
+from members.outbox import Email, email_later, emails_later
 
 from .log import Action, moderation_log, require_moderator
 from .topics import sync_topic_status, topic_refresh_stats
@@ -17,8 +18,18 @@ from .topics import sync_topic_status, topic_refresh_stats
 def _resolve_reports(*, post, moderator, status):
     report_ids = list(Report.objects.filter(post=post, status=Report.ReportStatus.OPEN).values_list("id", flat=True))
     Report.objects.filter(id__in=report_ids).update(status=status, resolved_at=timezone.now(), resolved_by=moderator)
-    if report_ids:
-        transaction.on_commit(lambda: tasks.send_report_outcomes.delay(report_ids))
+    reports = Report.objects.filter(id__in=report_ids, reporter__isnull=False).select_related("reporter")
+    emails_later(
+        [
+            Email(
+                key=f"forums:report-outcome:{report.pk}",
+                to=report.reporter.email,
+                build="forums.emails.report_outcome",
+                params={"report_id": report.pk},
+            )
+            for report in reports
+        ]
+    )
     return report_ids
 
 
@@ -35,7 +46,7 @@ def post_approve(*, post, moderator, reason=""):
         sync_topic_status(post)
         topic_refresh_stats(post.topic)
         moderation_log(actor=moderator, action=Action.APPROVE, post=post, reason=reason)
-        transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
+        tell_about_post(post)
     return post
 
 
@@ -61,7 +72,12 @@ def post_hide(*, post, moderator, reason):
         _resolve_reports(post=post, moderator=moderator, status=Report.ReportStatus.UPHELD)
         moderation_log(actor=moderator, action=Action.HIDE, post=post, reason=reason)
         if post.author_id:
-            transaction.on_commit(lambda: tasks.send_post_hidden.delay(post.pk))
+            email_later(
+                key=f"forums:post-hidden:{post.pk}:{timezone.now().timestamp()}",
+                to=post.author.email,
+                build="forums.emails.post_hidden",
+                params={"post_id": post.pk},
+            )
     return post
 
 

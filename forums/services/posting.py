@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from forums import permissions, tasks
+from forums import permissions
 from forums.errors import NotAllowed
 from forums.models import Forum, Post, PostRevision, Status, Topic, TopicWatch
+from forums.notifications import tell_about_post
 from members.roles import is_moderator
 
 from .log import Action, moderation_log
@@ -66,7 +67,7 @@ def _topic_with_first_post(*, forum, author, title, body, is_anonymous, status, 
         if author is not None:
             TopicWatch.objects.get_or_create(member=author, topic=topic)
         if status == Status.VISIBLE:
-            transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
+            tell_about_post(post)
     return topic
 
 
@@ -121,7 +122,7 @@ def post_create(*, topic, author, body, is_anonymous=False):
         post.save()
         topic_refresh_stats(topic)
         if status == Status.VISIBLE:
-            transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk))
+            tell_about_post(post)
     return post
 
 

@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
-from forums import tasks
 from forums.errors import ForumError, NotAllowed
 from forums.models import Suspension
+from members.outbox import email_later
 from members.roles import is_moderator
 
 from .log import Action, moderation_log, require_moderator
@@ -39,7 +39,12 @@ def member_suspend(*, member, moderator, until, reason):
             reason=reason,
             target=f"{member.name or 'Member'} until {timezone.localtime(until):%Y-%m-%d %H:%M %Z}"[:300],
         )
-        transaction.on_commit(lambda: tasks.send_suspension_notice.delay(suspension.pk))
+        email_later(
+            key=f"forums:suspended:{suspension.pk}",
+            to=member.email,
+            build="forums.emails.suspension_notice",
+            params={"suspension_id": suspension.pk},
+        )
     return suspension
 
 

@@ -1,21 +1,14 @@
-"""The committee's emails: one text and one HTML template per email, plus a subject template."""
-
-from datetime import timedelta
+"""The committee's emails, built when the outbox sends them: a text and an HTML template per email, and a subject."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from members.committee.models import ContactMessage, Election, Nomination, VoterRoll
-
-# Members who have not voted are reminded once, in the last day before the ballot closes.
-REMINDER_BEFORE_CLOSE = timedelta(hours=24)
+from members.committee.models import ContactMessage, Nomination, VoterRoll
 
 
-def send_committee_email(name, *, to, context, reply_to=None):
-    """Render templates/members/committee/email/<name>{_subject.txt,.txt,.html} and send one message."""
+def committee_email(name, *, context, reply_to=None):
+    """templates/members/committee/email/<name>{_subject.txt,.txt,.html} as one message (the outbox addresses it)."""
     context = {
         "SITE_URL": settings.SITE_URL,
         "SIG_NAME": settings.SIG_NAME,
@@ -27,60 +20,33 @@ def send_committee_email(name, *, to, context, reply_to=None):
     message = EmailMultiAlternatives(
         subject=f"[{settings.SIG_SHORT_NAME}] {subject}",
         body=render_to_string(f"{base}.txt", context),
-        to=list(to),
         reply_to=list(reply_to) if reply_to else None,
     )
     message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
-    message.send()
+    return message
 
 
-def contact_message_deliver(contact_id):
-    """Email a stored message to the addresses recorded on it, and a copy to its sender."""
-    contact = ContactMessage.objects.get(pk=contact_id)
-    recipients = [e.strip() for e in contact.delivered_to.split(",") if e.strip()]
-    context = {"contact": contact}
-    if recipients:
-        send_committee_email("contact_message", to=recipients, context=context, reply_to=[contact.email])
-    send_committee_email("contact_copy", to=[contact.email], context=context)
+def contact_message(*, contact_id, copy=False):
+    """A message to the committee as a role holder receives it (reply goes to the sender), or the sender's copy."""
+    contact = ContactMessage.objects.filter(pk=contact_id).first()
+    if contact is None:
+        return None
+    if copy:
+        return committee_email("contact_copy", context={"contact": contact})
+    return committee_email("contact_message", context={"contact": contact}, reply_to=[contact.email])
 
 
-def nomination_email(nomination_id, kind):
+def nomination(*, nomination_id, kind):
     """Tell a nominee their nomination was received, updated, withdrawn, accepted or declined."""
-    nomination = Nomination.objects.select_related("call", "role", "nominee").get(pk=nomination_id)
-    send_committee_email(
-        f"nomination_{kind}",
-        to=[nomination.nominee.email],
-        context={"nomination": nomination, "call": nomination.call},
-    )
+    nomination = Nomination.objects.select_related("call", "role", "nominee").filter(pk=nomination_id).first()
+    if nomination is None:
+        return None
+    return committee_email(f"nomination_{kind}", context={"nomination": nomination, "call": nomination.call})
 
 
-def election_send_reminders(now=None):
-    """
-    One reminder to each eligible member who has not voted, in the last day before the close. Safe to run
-    twice:
-    each roll row is locked, re-checked and marked in the transaction that queues its email.
-    """
-    now = now or timezone.now()
-    sent = 0
-    for election in Election.objects.filter(
-        opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMINDER_BEFORE_CLOSE
-    ):
-        pending = VoterRoll.objects.filter(election=election, voted_at__isnull=True, reminder_sent_at__isnull=True)
-        for entry_id in pending.values_list("pk", flat=True):
-            with transaction.atomic():
-                entry = (
-                    VoterRoll.objects.select_for_update()
-                    .select_related("user", "election__role", "election__call")
-                    .get(pk=entry_id)
-                )
-                if entry.voted_at or entry.reminder_sent_at:
-                    continue
-                entry.reminder_sent_at = now
-                entry.save(update_fields=["reminder_sent_at"])
-                send_committee_email(
-                    "vote_reminder",
-                    to=[entry.user.email],
-                    context={"election": entry.election, "user": entry.user},
-                )
-                sent += 1
-    return sent
+def vote_reminder(*, roll_id):
+    """The one reminder to vote, unless the member has voted since it was recorded."""
+    entry = VoterRoll.objects.select_related("user", "election__role", "election__call").filter(pk=roll_id).first()
+    if entry is None or entry.voted_at:
+        return None
+    return committee_email("vote_reminder", context={"election": entry.election, "user": entry.user})

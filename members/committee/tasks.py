@@ -1,9 +1,9 @@
-"""Committee tasks: thin, they take ids and call one function. Schedules live in sigportal/schedules.py."""
+"""Committee tasks: thin, they call one function. Schedules live in sigportal/schedules.py."""
 
 from celery import shared_task
 
-from members.committee import emails
 from members.committee.services.appointments import committee_sync_all
+from members.committee.services.elections import election_remind_voters
 
 
 @shared_task
@@ -12,19 +12,7 @@ def sync_committee_access():
     return committee_sync_all()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_contact_message(contact_id):
-    """Email one message to the committee (and its copy to the sender)."""
-    emails.contact_message_deliver(contact_id)
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_nomination_email(nomination_id, kind):
-    """Email a nominee: received, edited, withdrawn, accepted or declined."""
-    emails.nomination_email(nomination_id, kind)
-
-
 @shared_task
 def send_election_reminders():
     """Hourly: one reminder to each eligible member who has not voted, a day before an election closes."""
-    return emails.election_send_reminders()
+    return election_remind_voters()

@@ -5,16 +5,17 @@ Every (issue or announcement, subscriber) pair has one Delivery row (unique cons
 
 1. claim a batch: in one transaction, lock up to DIGEST_BATCH_SIZE pending rows (`SELECT ... FOR UPDATE SKIP LOCKED`
    on PostgreSQL, so two runs never claim the same row) and mark them "sending";
-2. send the batch over ONE mail connection;
-3. record the outcome in one transaction: "sent" with the message id, "failed", or back to "pending" after a
-   temporary failure (retried later with backoff, up to DIGEST_MAX_ATTEMPTS).
+2. send the batch over ONE mail connection, recording each message "sent" (with its id) as soon as the mail server
+   has accepted it, so a crash repeats at most the message in flight;
+3. record the rest in one transaction: "failed", or back to "pending" after a temporary failure, not to be tried
+   again before its backoff (members.sending.backoff) has passed, up to DIGEST_MAX_ATTEMPTS tries.
 
-A run that dies leaves its claimed rows in "sending"; the next run gives them back after DIGEST_CLAIM_LEASE_SECONDS.
-Rows recorded as sent are never sent again. Queries per batch are constant; they do not grow per recipient.
+A run that dies leaves its claimed rows in "sending"; the next run (the periodic sweep runs one every minute) gives
+them back after DIGEST_CLAIM_LEASE_SECONDS, and a live run renews the claim of the rows it still holds as it goes.
+Queries per batch are a constant plus one per message sent.
 """
 
 import logging
-import smtplib
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -25,7 +26,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -43,11 +44,13 @@ from members.mailing.digest import (
     shared,
 )
 from members.mailing.models import Announcement, Delivery, DigestIssue, Subscriber
+from members.sending import TEMPORARY_ERRORS, backoff, is_permanent
 from members.text import render_markdown
 
 log = logging.getLogger(__name__)
 
-TEMPORARY_ERRORS = (smtplib.SMTPException, ConnectionError, OSError)
+# A run renews its claim on the rows it still holds every this many messages (see DIGEST_CLAIM_LEASE_SECONDS).
+RENEW_CLAIM_EVERY = 20
 
 
 @dataclass
@@ -60,14 +63,6 @@ class SendResult:
     # Rows still claimed by another run when this one finished (a live run, or one that died: see the lease).
     claimed_elsewhere: int = 0
     message_ids: list = field(default_factory=list)
-
-
-def _is_permanent(exc):
-    """A refusal that retrying will not cure: the recipient was refused, or the server answered 5xx."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return True
-    code = getattr(exc, "smtp_code", None)
-    return isinstance(code, int) and 500 <= code < 600
 
 
 def list_id():
@@ -193,31 +188,42 @@ def release_stale_claims(filters, *, lease_seconds=None):
 
 def claim_batch(filters, size):
     """Lock and claim up to `size` pending rows in one transaction; other runs skip rows locked here."""
+    now = timezone.now()
     with transaction.atomic():
-        locked = Delivery.objects.filter(**filters, status=Delivery.Status.PENDING).order_by("pk")
+        locked = (
+            Delivery.objects.filter(**filters, status=Delivery.Status.PENDING)
+            .filter(Q(retry_at__isnull=True) | Q(retry_at__lte=now))
+            .order_by("pk")
+        )
         if db_connection.features.has_select_for_update_skip_locked:
             locked = locked.select_for_update(skip_locked=True)
         ids = list(locked.values_list("pk", flat=True)[:size])
         if not ids:
             return []
-        now = timezone.now()
         Delivery.objects.filter(pk__in=ids).update(
             status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     return list(Delivery.objects.filter(pk__in=ids).select_related("subscriber__user").order_by("pk"))
 
 
-def _record(sent, failed, released, skipped):
-    """Write a batch's outcome in one transaction (a bulk update per outcome, not a query per recipient)."""
+def _record_sent(delivery, message_id):
+    """One message accepted by the mail server: recorded at once (autocommit), so it is never sent again."""
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), message_id=message_id[:255], last_error=""
+    )
+
+
+def _renew_claim(deliveries):
+    """Still sending: keep the claim of the rows this run holds, so no other run takes them for abandoned."""
+    Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=Delivery.Status.SENDING).update(
+        claimed_at=timezone.now()
+    )
+
+
+def _record(failed, released, skipped):
+    """Write the rest of a batch's outcome in one transaction (a bulk update per outcome)."""
     now = timezone.now()
     with transaction.atomic():
-        for delivery, message_id in sent:
-            delivery.message_id = message_id[:255]
-        if sent:
-            Delivery.objects.filter(pk__in=[d.pk for d, _ in sent]).update(
-                status=Delivery.Status.SENT, sent_at=now, last_error=""
-            )
-            Delivery.objects.bulk_update([d for d, _ in sent], ["message_id"])
         for delivery, error in failed:
             delivery.status = Delivery.Status.FAILED
             delivery.last_error = error[:2000]
@@ -226,9 +232,10 @@ def _record(sent, failed, released, skipped):
                 Delivery.Status.FAILED if delivery.attempts >= settings.DIGEST_MAX_ATTEMPTS else Delivery.Status.PENDING
             )
             delivery.last_error = error[:2000]
+            delivery.retry_at = now + timedelta(seconds=backoff(delivery.attempts))
         changed = [d for d, _ in failed] + [d for d, _ in released]
         if changed:
-            Delivery.objects.bulk_update(changed, ["status", "last_error", "attempts"])
+            Delivery.objects.bulk_update(changed, ["status", "last_error", "attempts", "retry_at"])
         if skipped:
             Delivery.objects.filter(pk__in=[d.pk for d in skipped]).update(status=Delivery.Status.SKIPPED)
 
@@ -291,7 +298,7 @@ def _send_batch(batch, composer, result):
                 try:
                     connection.send_messages([message])
                 except TEMPORARY_ERRORS as exc:
-                    if _is_permanent(exc):
+                    if is_permanent(exc):
                         failed.append((delivery, f"{type(exc).__name__}: {exc}"))
                         continue
                     # The connection is suspect: this and the rest of the batch go back for a later retry. The rest
@@ -304,7 +311,11 @@ def _send_batch(batch, composer, result):
                     result.temporary_error = error
                     break
                 status = getattr(message, "anymail_status", None)  # an ESP's own id when django-anymail sends
-                sent.append((delivery, getattr(status, "message_id", None) or message_id))
+                message_id = getattr(status, "message_id", None) or message_id
+                _record_sent(delivery, message_id)
+                sent.append((delivery, message_id))
+                if len(sent) % RENEW_CLAIM_EVERY == 0:
+                    _renew_claim([d for d, _ in outgoing[index + 1 :]])
         except TEMPORARY_ERRORS as exc:  # opening the connection failed: nothing in this batch went out
             error = f"{type(exc).__name__}: {exc}"
             done = {d.pk for d, _ in sent} | {d.pk for d, _ in failed} | {d.pk for d, _ in released}
@@ -316,7 +327,7 @@ def _send_batch(batch, composer, result):
             except TEMPORARY_ERRORS:
                 log.warning("closing the mail connection failed", exc_info=True)
 
-    _record(sent, failed, released, skipped)
+    _record(failed, released, skipped)
     result.sent += len(sent)
     result.failed += len(failed) + sum(1 for d, _ in released if d.status == Delivery.Status.FAILED)
     result.skipped += len(skipped)
@@ -335,3 +346,8 @@ def mailing_finish_if_done(mailing):
         fields.append("sent_at")
     mailing.save(update_fields=fields)
     return True
+
+
+def unfinished_announcement_ids():
+    """Announcements released to the list whose sending has not finished: the sweep queues them again."""
+    return list(Announcement.objects.filter(status=Announcement.Status.SENDING).values_list("pk", flat=True))

@@ -67,6 +67,9 @@ class DigestItem:
     url: str
     summary: str = ""
     when: datetime | None = None
+    # Appeared since the previous issue. An issue is built only when some item is new (an event merely coming up
+    # again is shown, but is not a reason to send).
+    new: bool = True
 
     @property
     def absolute_url(self):
@@ -78,6 +81,7 @@ class DigestItem:
             "url": self.url,
             "summary": self.summary,
             "when": self.when and self.when.isoformat(),
+            "new": self.new,
         }
 
     @classmethod
@@ -87,6 +91,7 @@ class DigestItem:
             url=data["url"],
             summary=data.get("summary", ""),
             when=parse_datetime(data["when"]) if data.get("when") else None,
+            new=data.get("new", True),
         )
 
 

@@ -10,11 +10,11 @@ from members.mailing.digest import absolute, inline_css
 from members.mailing.models import Subscriber
 
 
-def subscription_email_send(subscriber_id, kind):
+def subscription_email(*, subscriber_id, kind):
     """The double opt-in email ("confirm") or, for an address already subscribed, a notice ("already_subscribed")."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
-        return
+        return None
     context = {
         "SIG_NAME": settings.SIG_NAME,
         "SIG_SHORT_NAME": settings.SIG_SHORT_NAME,
@@ -27,8 +27,7 @@ def subscription_email_send(subscriber_id, kind):
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"members/mailing/email/{name}.txt", context),
-        to=[subscriber.email],
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(inline_css(render_to_string(f"members/mailing/email/{name}.html", context)), "text/html")
-    message.send()
+    return message

@@ -96,6 +96,9 @@ class DigestIssue(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WEEKLY)
     number = models.PositiveIntegerField(null=True, blank=True, unique=True, help_text="Weekly issues only.")
+    # The week ("2026-W49") or day ("2026-11-30") in the site's zone that the issue is for: unique per kind, so a
+    # build run twice, or by two beats at once, makes one issue.
+    period = models.CharField(max_length=10, blank=True)
     period_since = models.DateTimeField("new since")
     period_until = models.DateTimeField("new until")
     created_at = models.DateTimeField(default=timezone.now)
@@ -113,7 +116,10 @@ class DigestIssue(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="daily", number__isnull=True) | Q(kind="weekly", number__isnull=False),
                 name="mailing_issue_weekly_numbered",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period"], condition=~Q(period=""), name="mailing_issue_one_per_period"
+            ),
         ]
 
     def __str__(self):
@@ -170,8 +176,9 @@ class Announcement(models.Model):
 
 class Delivery(models.Model):
     """
-    One mail (a digest issue or an announcement) to one subscriber. The unique constraints make it exactly once:
-    a run claims pending rows in a transaction, sends them, then records them sent with the message id.
+    One mail (a digest issue or an announcement) to one subscriber: list mail's outbox row. The unique constraints
+    make one row per reader; a run claims pending rows in a transaction and records each one sent as soon as the mail
+    server has accepted it (members.mailing.delivery).
     """
 
     class Status(models.TextChoices):
@@ -191,6 +198,7 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True, help_text="After a temporary failure: not before then.")
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,4 +1,5 @@
 from .organisations import AssociationMembership, Organisation
+from .outbox import OutboxEmail
 from .principles import PrinciplesAcceptance, PrinciplesVersion
 from .profiles import ExpertiseTag, Profile, Region, TaggedExpertise
 from .subgroups import SubGroup, SubGroupMembership
@@ -8,6 +9,7 @@ __all__ = [
     "AssociationMembership",
     "ExpertiseTag",
     "Organisation",
+    "OutboxEmail",
     "PrinciplesAcceptance",
     "PrinciplesVersion",
     "Profile",

@@ -1,4 +1,4 @@
-"""Emails: text and HTML parts, .ics attached, and each sent once per person even when a task runs twice."""
+"""Emails: text and HTML parts, .ics attached, each sent once per person when a job or the sender runs twice."""
 
 from datetime import timedelta
 
@@ -8,10 +8,24 @@ from django.utils import timezone
 
 from events import emails, services, tasks
 from events.models import EmailReceipt, Registration
+from members import sending
+from members.models import OutboxEmail
 from tests.events.conftest import verified_user
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.mail import FlakyBackend
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    """Run the reminders job at `now` and let its transaction commit (so the outbox sends what it recorded)."""
+
+    def run(now):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services.reminders_record_due(now=now)
+
+    return run
 
 
 def parts(message):
@@ -45,36 +59,40 @@ def test_waiting_list_email_has_the_position_and_no_join_link(member, django_cap
     assert ics == []
 
 
-def test_a_registration_email_task_run_twice_sends_once(member):
-    registration = RegistrationFactory(user=member)
-    tasks.send_registration_email(registration.pk, "confirmation")
-    tasks.send_registration_email(registration.pk, "confirmation")
+def test_the_sender_run_again_sends_nothing_twice(member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_create(event_id=EventFactory().pk, user=member)
+    sending.outbox_send()
+    sending.outbox_send()
     assert len(mail.outbox) == 1
+    assert EmailReceipt.objects.filter(user=member, kind="confirmation").count() == 1
 
 
-def test_a_failed_send_leaves_no_receipt_so_the_retry_sends(member, monkeypatch):
-    registration = RegistrationFactory(user=member)
-
-    def broken(*args, **kwargs):
-        raise ConnectionError("mail server down")
-
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken)
-    with pytest.raises(ConnectionError):
-        emails.registration_email_send(registration_id=registration.pk, kind="confirmation")
-    assert not EmailReceipt.objects.exists()
-    monkeypatch.undo()
-    assert emails.registration_email_send(registration_id=registration.pk, kind="confirmation")
-    assert len(mail.outbox) == 1
+def test_a_confirmation_while_the_mail_server_is_down_waits_and_goes_out_once(
+    member, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.mail.FlakyBackend"
+    FlakyBackend.fail_after, FlakyBackend.accepted = 0, 0
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.registration_create(event_id=EventFactory().pk, user=member)
+    row = OutboxEmail.objects.get()
+    assert row.status == OutboxEmail.Status.PENDING and "not answering" in row.last_error
+    assert row.due_at > timezone.now()  # tried again after a backoff, not lost
+    FlakyBackend.fail_after = None
+    OutboxEmail.objects.update(due_at=timezone.now())
+    sending.outbox_send()
+    sending.outbox_send()
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert registration.event.title in mail.outbox[0].subject
 
 
 def test_no_promotion_email_if_they_cancelled_before_it_went(member):
     registration = RegistrationFactory(user=member, status=Registration.Status.CANCELLED)
-    assert emails.registration_email_send(registration_id=registration.pk, kind="promotion") is False
-    assert mail.outbox == []
+    assert emails.registration_email(registration_id=registration.pk, kind="promotion") is None
 
 
 class TestReminders:
-    def test_24_hours_and_1_hour_before_each_session_once_each_even_if_run_twice(self, settings):
+    def test_24_hours_and_1_hour_before_each_session_once_each_even_if_run_twice(self, settings, remind):
         settings.EVENT_REMINDER_OFFSETS = [timedelta(hours=24), timedelta(hours=1)]
         now = timezone.now()
         event = EventFactory(sessions=2, sessions__starts=now + timedelta(hours=23), capacity=None)
@@ -84,45 +102,47 @@ class TestReminders:
         RegistrationFactory(event=event, status=Registration.Status.WAITING)
         RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
 
-        assert emails.reminders_send_due(now=now) == 3
-        assert emails.reminders_send_due(now=now) == 0  # the job ran twice: nothing more
+        assert remind(now) == 3
+        assert remind(now) == 0  # the job ran twice: nothing more
         assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
         first_session = event.sessions.order_by("starts_at").first()
         assert all(first_session.join_url in m.body for m in mail.outbox)
         assert all("tomorrow" in m.subject for m in mail.outbox)
 
         later = now + timedelta(hours=22, minutes=30)  # 30 minutes before: the 1-hour reminder
-        assert emails.reminders_send_due(now=later) == 3
-        assert emails.reminders_send_due(now=later) == 0
+        assert remind(later) == 3
+        assert remind(later) == 0
         assert len(mail.outbox) == 6
         assert all("in 1 hour" in m.subject for m in mail.outbox[3:])
 
         # A week later the second session gets its own two reminders.
-        assert emails.reminders_send_due(now=now + timedelta(days=7)) == 3
+        assert remind(now + timedelta(days=7)) == 3
         assert EmailReceipt.objects.filter(kind="reminder").count() == 9
 
-    def test_the_periodic_task_runs_twice_and_sends_one_email_each(self):
+    def test_the_periodic_task_runs_twice_and_sends_one_email_each(self, django_capture_on_commit_callbacks):
         event = EventFactory(sessions__starts=timezone.now() + timedelta(minutes=50))
         RegistrationFactory.create_batch(2, event=event)
-        tasks.send_due_reminders()
-        tasks.send_due_reminders()
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.send_due_reminders()
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.send_due_reminders()
         assert len(mail.outbox) == 2
 
-    def test_late_registration_gets_only_the_nearest_reminder(self):
+    def test_late_registration_gets_only_the_nearest_reminder(self, remind):
         now = timezone.now()
         event = EventFactory(sessions__starts=now + timedelta(minutes=30))
         RegistrationFactory(event=event)
-        assert emails.reminders_send_due(now=now) == 1
+        assert remind(now) == 1
         assert "in 1 hour" in mail.outbox[0].subject
-        assert emails.reminders_send_due(now=now) == 0
+        assert remind(now) == 0
 
-    def test_no_reminders_for_cancelled_events_or_after_the_start(self):
+    def test_no_reminders_for_cancelled_events_or_after_the_start(self, remind):
         now = timezone.now()
         cancelled = EventFactory(sessions__starts=now + timedelta(minutes=30), status="cancelled")
         RegistrationFactory(event=cancelled)
         started = EventFactory(sessions__starts=now - timedelta(minutes=1))
         RegistrationFactory(event=started)
-        assert emails.reminders_send_due(now=now) == 0
+        assert remind(now) == 0
 
     def test_the_schedule_runs_the_reminders_task(self):
         from sigportal.schedules import BEAT_SCHEDULE
@@ -194,11 +214,11 @@ def test_event_update_cancels_through_event_cancel(django_capture_on_commit_call
     assert len(mail.outbox) == 2
 
 
-def test_reminder_times_are_in_the_recipients_zone():
+def test_reminder_times_are_in_the_recipients_zone(remind):
     starts = timezone.now().replace(month=1, day=20, hour=14, minute=0, second=0, microsecond=0)
     now = starts - timedelta(minutes=30)
     event = EventFactory(sessions__starts=starts)
     person = verified_user(time_zone="Asia/Tokyo")
     RegistrationFactory(event=event, user=person)
-    emails.reminders_send_due(now=now)
+    remind(now)
     assert "23:00 JST" in mail.outbox[0].body

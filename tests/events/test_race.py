@@ -39,7 +39,7 @@ pytestmark = [
 def race(monkeypatch, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # No emails in the race: this test is about places (email tasks are tested elsewhere).
-    monkeypatch.setattr("events.tasks.send_registration_email.delay_on_commit", lambda *a, **k: None)
+    monkeypatch.setattr("members.outbox._nudge", lambda: None)  # the race is about places, not mail
     real_count = services._confirmed_count
 
     def slow_count(event):
@@ -94,7 +94,7 @@ def test_control_without_the_row_lock_the_same_race_oversells(race, monkeypatch)
 def test_a_lock_held_too_long_gives_a_friendly_busy_message(monkeypatch):
     """While another transaction holds the event, registering gives up after the timeout; nothing saved."""
     monkeypatch.setattr(services, "LOCK_TIMEOUT", "200ms")
-    monkeypatch.setattr("events.tasks.send_registration_email.delay_on_commit", lambda *a, **k: None)
+    monkeypatch.setattr("members.outbox._nudge", lambda: None)  # the race is about places, not mail
     event = EventFactory(capacity=5)
     person = UserFactory()
     holding, release = threading.Event(), threading.Event()

@@ -83,15 +83,16 @@ def test_calendar_file_carries_absolute_times_across_the_change(client):
     assert "DTEND:20270328T020000Z" in body
 
 
-def test_a_reminder_24_hours_before_counts_real_hours_across_the_change(settings):
+def test_a_reminder_24_hours_before_counts_real_hours_across_the_change(settings, django_capture_on_commit_callbacks):
     from django.core import mail
 
-    from events import emails
+    from events import services
     from tests.events.factories import RegistrationFactory
 
     settings.EVENT_REMINDER_OFFSETS = [timedelta(hours=24), timedelta(hours=1)]
     event = programme((utc(2027, 3, 28, 12), utc(2027, 3, 28, 13)))  # 13:00 BST on the day of the change
     RegistrationFactory(event=event)
-    assert emails.reminders_send_due(now=utc(2027, 3, 27, 11, 55)) == 0
-    assert emails.reminders_send_due(now=utc(2027, 3, 27, 12, 0)) == 1
+    assert services.reminders_record_due(now=utc(2027, 3, 27, 11, 55)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_record_due(now=utc(2027, 3, 27, 12, 0)) == 1
     assert "13:00 BST, Sunday 28 March 2027" in mail.outbox[0].body

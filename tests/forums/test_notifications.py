@@ -1,12 +1,13 @@
-from unittest import mock
-
 import pytest
 from django.core import mail
 
-from forums import notifications, tasks
+from forums import notifications
 from forums.models import NotificationDelivery
 from forums.services import moderation, muting, posting, watching
+from members import sending
+from members.models import OutboxEmail
 from tests.forums.conftest import make_member
+from tests.mail import CountingBackend, FlakyBackend
 
 
 @pytest.fixture
@@ -30,24 +31,28 @@ def test_reply_reaches_topic_and_forum_watchers_once_each_not_the_author(topic, 
     assert message.alternatives[0][1] == "text/html"
 
 
-def test_running_the_task_again_sends_nothing_twice(topic, watcher, bob, on_commit):
+def test_telling_again_about_the_same_post_sends_nothing_twice(topic, watcher, bob, on_commit):
     post = on_commit(posting.post_create, topic=topic, author=bob, body="Once only")
     sent = len(mail.outbox)
-    tasks.notify_new_post(post.pk)
-    tasks.send_post_notifications(post.pk, [[watcher.pk, "reply"]])
+    assert sent == 1
+    on_commit(notifications.tell_about_post, post)  # a retried or repeated run
+    sending.outbox_send()
     assert len(mail.outbox) == sent
     assert NotificationDelivery.objects.filter(post=post, recipient=watcher).count() == 1
 
 
-def test_a_failed_send_is_not_recorded_so_a_retry_sends_it(topic, watcher, bob):
-    post = posting.post_create(topic=topic, author=bob, body="Flaky mail server")
-    with (
-        mock.patch("forums.emails.send", side_effect=ConnectionError("down")),
-        pytest.raises(ConnectionError),
-    ):
-        notifications.deliver(post_id=post.pk, recipients=[(watcher.pk, "reply")])
-    assert not NotificationDelivery.objects.filter(recipient=watcher, post=post).exists()
-    assert notifications.deliver(post_id=post.pk, recipients=[(watcher.pk, "reply")]) == 1
+def test_a_reply_sent_while_the_mail_server_is_down_goes_out_once_it_is_back(settings, topic, watcher, bob, on_commit):
+    settings.EMAIL_BACKEND = "tests.mail.FlakyBackend"
+    FlakyBackend.fail_after, FlakyBackend.accepted = 0, 0
+    post = on_commit(posting.post_create, topic=topic, author=bob, body="Flaky mail server")
+    row = OutboxEmail.objects.get(key=f"forums:post:{post.pk}:{watcher.pk}")
+    assert (row.status, mail.outbox) == (OutboxEmail.Status.PENDING, [])  # waiting for its backoff, not lost
+    FlakyBackend.fail_after = None
+    OutboxEmail.objects.filter(pk=row.pk).update(due_at=row.created_at)  # the backoff has passed
+    sending.outbox_send()
+    assert [m.to for m in mail.outbox] == [[watcher.email]]
+    sending.outbox_send()
+    assert len(mail.outbox) == 1
 
 
 def test_pending_posts_notify_only_once_approved(topic, watcher, newcomer, moderator, on_commit):
@@ -57,15 +62,16 @@ def test_pending_posts_notify_only_once_approved(topic, watcher, newcomer, moder
     assert watcher.email in [m.to[0] for m in mail.outbox]
 
 
-def test_many_watchers_are_sent_in_batches(settings, topic, bob, on_commit):
-    settings.FORUMS_NOTIFICATION_BATCH_SIZE = 2
+def test_many_watchers_are_sent_in_batches_over_one_connection_each(settings, topic, bob, on_commit):
+    settings.OUTBOX_BATCH_SIZE = 2
+    settings.EMAIL_BACKEND = "tests.mail.CountingBackend"
+    CountingBackend.opened = 0
     watchers = [make_member(f"Batch Watcher {n}", established=False) for n in range(5)]
     for user in watchers:
         watching.topic_watch_set(member=user, topic=topic, watching=True)
-    with mock.patch.object(tasks.send_post_notifications, "delay", wraps=tasks.send_post_notifications.delay) as spy:
-        on_commit(posting.post_create, topic=topic, author=bob, body="Hello everyone")
-    assert spy.call_count == 3  # 5 recipients in batches of 2
-    assert len(mail.outbox) == 5
+    on_commit(posting.post_create, topic=topic, author=bob, body="Hello everyone")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in watchers)
+    assert CountingBackend.opened == 3  # 5 recipients in batches of 2
 
 
 def test_mentions_notify_the_member_but_not_in_quotes_or_code(topic, bob, on_commit):

@@ -207,10 +207,10 @@ def test_members_and_moderators_cannot_reach_the_claims_admin(client, request, w
 
 
 def test_a_stale_decision_email_is_not_sent(officer, django_capture_on_commit_callbacks):
-    from members.emails import membership_decision_send
+    from members.emails import membership_decision
 
     (claim,) = _claims(1)
     claim.status = "verified"
     claim.save()
-    assert membership_decision_send(membership_id=claim.pk, status="rejected") is False
+    assert membership_decision(membership_id=claim.pk, status="rejected") is None
     assert not mail.outbox

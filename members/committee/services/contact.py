@@ -7,7 +7,7 @@ from django.utils import timezone
 from members.committee.errors import RateLimited
 from members.committee.models import ContactMessage
 from members.committee.selectors import contact_recipients
-from members.committee.tasks import send_contact_message
+from members.outbox import Email, emails_later
 
 CONTACT_LIMIT = 5  # messages
 CONTACT_WINDOW = 60 * 60  # seconds: 5 an hour per IP address and per sender email address
@@ -53,7 +53,27 @@ def contact_message_send(*, role, name, email, subject, message, sender=None):
     contact.full_clean()
     with transaction.atomic():
         contact.save()
-        send_contact_message.delay_on_commit(contact.pk)
+        # One email per holder (no holder sees the others' addresses), and the sender's copy; recorded with the
+        # message, so a lost task cannot lose it.
+        emails_later(
+            [
+                Email(
+                    key=f"committee-contact:{contact.pk}:{address}",
+                    to=address,
+                    build="members.committee.emails.contact_message",
+                    params={"contact_id": contact.pk},
+                )
+                for address in recipients
+            ]
+            + [
+                Email(
+                    key=f"committee-contact-copy:{contact.pk}",
+                    to=contact.email,
+                    build="members.committee.emails.contact_message",
+                    params={"contact_id": contact.pk, "copy": True},
+                )
+            ]
+        )
     return contact
 
 

@@ -6,6 +6,7 @@ declaring winners (who are then appointed by members.committee.services.nominati
 import hashlib
 import random
 import secrets
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +16,10 @@ from members.committee.errors import ElectionError
 from members.committee.models import Ballot, CallRole, Election, Nomination, VoterRoll
 from members.committee.selectors import candidates, election_results
 from members.models import AssociationMembership
+from members.outbox import email_later
+
+# Members who have not voted are reminded once, in the last day before the ballot closes.
+REMINDER_BEFORE_CLOSE = timedelta(hours=24)
 
 
 def eligible_voter_ids(call):
@@ -151,3 +156,31 @@ def election_declare_winners(*, election, by, winner_ids=None, reason="", now=No
             election.tie_resolved_by = by
         election.save()
     return winner_ids
+
+
+def election_remind_voters(now=None):
+    """
+    One reminder to each eligible member who has not voted, in the last day before the close. Safe to run twice:
+    each roll row is locked, re-checked and marked in the transaction that records its email.
+    """
+    now = now or timezone.now()
+    recorded = 0
+    for election in Election.objects.filter(
+        opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMINDER_BEFORE_CLOSE
+    ):
+        pending = VoterRoll.objects.filter(election=election, voted_at__isnull=True, reminder_sent_at__isnull=True)
+        for entry_id in pending.values_list("pk", flat=True):
+            with transaction.atomic():
+                entry = VoterRoll.objects.select_for_update().select_related("user").get(pk=entry_id)
+                if entry.voted_at or entry.reminder_sent_at:
+                    continue
+                entry.reminder_sent_at = now
+                entry.save(update_fields=["reminder_sent_at"])
+                email_later(
+                    key=f"vote-reminder:{entry.pk}",
+                    to=entry.user.email,
+                    build="members.committee.emails.vote_reminder",
+                    params={"roll_id": entry.pk},
+                )
+                recorded += 1
+    return recorded

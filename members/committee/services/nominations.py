@@ -13,8 +13,8 @@ from members.committee.errors import CommitteeError, NominationError
 from members.committee.models import CallRole, Election, Nomination, NominationAnswer
 from members.committee.selectors import candidates
 from members.committee.services.appointments import appointment_create
-from members.committee.tasks import send_nomination_email
 from members.membership import is_current_association_member
+from members.outbox import email_later
 
 PROOF_MAX_BYTES = 5 * 1024 * 1024
 # Magic numbers: the file must *be* a PDF, PNG or JPEG, whatever its name says.
@@ -264,4 +264,10 @@ def nominations_appoint(*, nominations, by, starts_on=None, now=None):
 
 
 def _queue_email(nomination, kind):
-    send_nomination_email.delay_on_commit(nomination.pk, kind)
+    """Recorded in the caller's transaction; each change is its own email (an edit twice is two emails)."""
+    email_later(
+        key=f"nomination:{nomination.pk}:{kind}:{timezone.now().timestamp()}",
+        to=nomination.nominee.email,
+        build="members.committee.emails.nomination",
+        params={"nomination_id": nomination.pk, "kind": kind},
+    )

@@ -13,7 +13,7 @@ def deliveries_retry_failed(*, issue=None, announcement=None):
     filters = mailing_filter(issue and issue.pk, announcement and announcement.pk)
     with transaction.atomic():
         count = Delivery.objects.filter(**filters, status=Delivery.Status.FAILED).update(
-            status=Delivery.Status.PENDING, attempts=0
+            status=Delivery.Status.PENDING, attempts=0, retry_at=None
         )
         if count and mailing.status == mailing.Status.SENT:
             type(mailing).objects.filter(pk=mailing.pk).update(status=mailing.Status.SENDING)

@@ -2,8 +2,9 @@
 Building digest issues: the numbered weekly issue (archived on the web) and the unnumbered daily digest.
 
 A build takes what is new since the previous issue of its kind, snapshots the public content for the web copy,
-and writes one pending delivery per recipient in the same transaction. Nothing new: no issue, nothing sent.
-Two builds at once cannot make two issues: the previous issue's row is locked, and numbers are unique.
+and writes one pending delivery per recipient in the same transaction. Nothing new (no item that appeared since the
+previous issue: events merely coming up again are not new): no issue, nothing sent. An issue is for one period (the
+week or the day in the site's zone), unique at the database: a build run twice, or by two beats at once, makes one.
 """
 
 from datetime import timedelta
@@ -21,11 +22,23 @@ KIND_FREQUENCY = {
 FIRST_PERIOD = {DigestIssue.Kind.WEEKLY: timedelta(days=7), DigestIssue.Kind.DAILY: timedelta(days=1)}
 
 
+def issue_period(kind, moment):
+    """The week ("2026-W49") or day ("2026-11-30") in the site's zone that an issue built at `moment` is for."""
+    local = timezone.localtime(moment)
+    if kind == DigestIssue.Kind.WEEKLY:
+        year, week, _ = local.isocalendar()
+        return f"{year}-W{week:02d}"
+    return local.date().isoformat()
+
+
 def digest_issue_build(*, kind, now=None):
     """Build the next issue of `kind` with a pending delivery per reader; returns it, or None when there is nothing new.
 
     Sending is the caller's: the digest tasks queue it once the issue is committed."""
     now = now or timezone.now()
+    period = issue_period(kind, now)
+    if DigestIssue.objects.filter(kind=kind, period=period).exists():
+        return None  # this period's issue is already built (the task ran twice, or a second beat fired)
     try:
         with transaction.atomic():
             previous = (
@@ -36,7 +49,7 @@ def digest_issue_build(*, kind, now=None):
                 return None
             with build_run(until=now):
                 public = gather_sections(None, since)
-            if not public:
+            if not any(item.new for section in public for item in section.items):
                 return None
             number = None
             if kind == DigestIssue.Kind.WEEKLY:
@@ -49,6 +62,7 @@ def digest_issue_build(*, kind, now=None):
                 number = (last_number or 0) + 1
             issue = DigestIssue(
                 kind=kind,
+                period=period,
                 number=number,
                 period_since=since,
                 period_until=now,
@@ -60,7 +74,7 @@ def digest_issue_build(*, kind, now=None):
             issue.recipient_count = _create_deliveries(issue, KIND_FREQUENCY[kind])
             issue.save(update_fields=["recipient_count"])
     except IntegrityError:
-        return None  # another build made this issue at the same moment
+        return None  # another build made this period's issue at the same moment
     return issue
 
 

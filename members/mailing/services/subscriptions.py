@@ -20,7 +20,7 @@ from django.utils import timezone
 from members.mailing import tokens
 from members.mailing.errors import RateLimited, SubscriptionError
 from members.mailing.models import Subscriber
-from members.mailing.tasks import send_subscription_email
+from members.outbox import email_later
 
 
 @dataclass
@@ -87,7 +87,12 @@ def subscriber_subscribe(*, email, client_key=None):
             subscriber.confirmation_sent_at = now
             subscriber.save(update_fields=["status", "confirmation_sent_at"])
             kind = "confirm" if result == "confirmation_sent" else "already_subscribed"
-            transaction.on_commit(lambda: send_subscription_email.delay(subscriber.pk, kind))
+            email_later(
+                key=f"mailing-subscribe:{subscriber.pk}:{now.timestamp()}",
+                to=subscriber.email,
+                build="members.mailing.emails.subscription_email",
+                params={"subscriber_id": subscriber.pk, "kind": kind},
+            )
     except IntegrityError as exc:  # the same address submitted twice at the same moment
         raise RateLimited("We are already processing a request for this address. Please check your inbox.") from exc
     return SubscribeOutcome(subscriber=subscriber, result=result)

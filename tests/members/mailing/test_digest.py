@@ -83,7 +83,7 @@ def test_next_issue_gathers_only_what_is_new_since_the_previous_one(sent_announc
     from tests.members.mailing.factories import AnnouncementFactory
 
     announcement_send_to_list(announcement=AnnouncementFactory(title="General meeting agenda"))
-    second = digest_issue_build(kind=DigestIssue.Kind.WEEKLY, now=timezone.now() + timedelta(minutes=1))
+    second = digest_issue_build(kind=DigestIssue.Kind.WEEKLY, now=timezone.now() + timedelta(days=7))
     assert second.number == first.number + 1
     assert second.period_since == first.period_until
     titles = [item["title"] for s in second.content["sections"] for item in s["items"]]
@@ -174,6 +174,11 @@ def _allow_sending(monkeypatch):
     monkeypatch.setattr("members.mailing.tasks.send_mailing.delay", REAL_DELAY)
 
 
+def _backoff_passes():
+    """Time passes: rows waiting after a temporary failure are due again."""
+    Delivery.objects.filter(status=Delivery.Status.PENDING).update(retry_at=timezone.now() - timedelta(seconds=1))
+
+
 def test_temporary_failure_is_recorded_and_a_later_run_resumes_without_resending(
     sent_announcement, flaky, monkeypatch, settings
 ):
@@ -187,17 +192,21 @@ def test_temporary_failure_is_recorded_and_a_later_run_resumes_without_resending
     assert flaky.sent == [s.email for s in subscribers[:4]]
     waiting = Delivery.objects.get(issue=issue, subscriber=subscribers[4])
     assert waiting.status == Delivery.Status.PENDING and "connection reset" in waiting.last_error
+    assert waiting.retry_at > timezone.now()  # not tried again before its backoff
     issue.refresh_from_db()
     assert issue.status == DigestIssue.Status.SENDING
 
     flaky.fail_on = set()
+    delivery.deliveries_send(issue_id=issue.pk)  # within the backoff: only the row never claimed goes out
+    assert len(flaky.sent) == 5
+    _backoff_passes()
     delivery.deliveries_send(issue_id=issue.pk)
     assert sorted(flaky.sent) == sorted(s.email for s in subscribers)
     assert len(flaky.sent) == 7
     issue.refresh_from_db()
     assert issue.status == DigestIssue.Status.SENT
-    # one connection per batch: 3 batches in the two runs (3, 1 then failure, then 3)
-    assert flaky.opened == 3
+    # one connection per batch: 3 batches, then 1 then failure; 1 (the untried row); 2 (after the backoff)
+    assert flaky.opened == 4
 
 
 def test_delivery_failing_every_time_is_marked_failed_after_max_attempts_and_officer_can_retry(
@@ -209,6 +218,7 @@ def test_delivery_failing_every_time_is_marked_failed_after_max_attempts_and_off
     flaky.fail_on = {broken.email}
     for _ in range(3):
         delivery.deliveries_send(issue_id=issue.pk)
+        _backoff_passes()
     row = Delivery.objects.get(issue=issue, subscriber=broken)
     assert row.status == Delivery.Status.FAILED
     assert row.attempts == 2
@@ -281,7 +291,11 @@ def _queries_to_build_and_send(n, settings):
 
 
 def test_queries_to_build_and_send_an_issue_do_not_grow_per_recipient(sent_announcement, settings):
-    """Queries grow per batch of 100, never per recipient: 120 and 200 readers (2 batches each) cost the same."""
+    """
+    Each message sent costs one query (it is recorded sent the moment the server accepts it, so a crash repeats at most
+    that one); everything else grows per batch of 100, never per recipient: 120 and 200 readers (2 batches each)
+    differ by exactly their 80 messages.
+    """
     settings.DIGEST_BATCH_SIZE = 100
     counts = {}
     for n in (20, 120, 200):
@@ -290,10 +304,11 @@ def test_queries_to_build_and_send_an_issue_do_not_grow_per_recipient(sent_annou
         mail.outbox.clear()
         counts[n] = _queries_to_build_and_send(n, settings)
         assert len(mail.outbox) == n
-    assert counts[120] == counts[200]
-    per_batch = counts[200] - counts[20]
-    assert 0 < per_batch <= 10, counts
-    print(f"queries to build and send: {counts} (one more batch costs {per_batch})")
+    # 80 more messages, and the claim of the rows still held renewed every RENEW_CLAIM_EVERY messages
+    assert counts[200] - counts[120] == 80 + 80 // delivery.RENEW_CLAIM_EVERY
+    per_batch = counts[200] - counts[20] - 180
+    assert 0 < per_batch <= 20, counts
+    print(f"queries to build and send: {counts} (one more batch costs {per_batch} besides its messages)")
 
 
 def test_measure_queries_for_2000_subscribers(sent_announcement, settings, capsys):
@@ -310,8 +325,9 @@ def test_measure_queries_for_2000_subscribers(sent_announcement, settings, capsy
         issue_id = build_weekly_digest()
     assert Delivery.objects.filter(issue_id=issue_id, status=Delivery.Status.SENT).count() == 2000
     assert len(mail.outbox) == 2000
-    per_batch = 9
-    assert len(queries) == small + 18 * per_batch  # 20 batches: only the per-batch work grows
+    per_batch = 7 + 99 // delivery.RENEW_CLAIM_EVERY  # claiming and finishing a batch, and renewing its claim
+    # 20 batches instead of 2, and 1,800 more messages recorded one by one: nothing else grows.
+    assert len(queries) == small + 18 * per_batch + 1800
     with capsys.disabled():
         print(f"\n[mailing] build + send one issue to 2,000 subscribers: {len(queries)} queries (20 batches of 100)")
 
@@ -505,6 +521,6 @@ def test_queries_per_batch_are_the_same_at_two_and_five_batches_with_personal_se
     assert len(two) == 2 and len(five) == 5
     assert two[0] == five[0]  # the first batch also runs the queries the whole run shares
     assert set(five[1:]) == {two[1]}
-    # claim (lock, mark, load) and record (sent, message ids): 5 statements, plus 4 savepoints inside the test's own
-    # transaction (a real run has none).
-    assert two[1] == 9, two
+    # claim (lock, mark, load): 3 statements, plus 4 savepoints inside the test's own transaction (a real run has
+    # none), and each of the 10 messages recorded sent the moment the server accepted it (10 renew no claim).
+    assert two[1] == 3 + 4 + 10, two
