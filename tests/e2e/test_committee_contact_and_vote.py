@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from members.committee.models import Ballot, ContactMessage
 from members.committee.services import appointments, elections
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
     NominationCallFactory,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from members.committee.models import Appointment, Nomination, NominationQuestion
 from members.roles import OFFICERS_GROUP, sync_role_groups
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
     NominationCallFactory,

@@ -3,8 +3,7 @@
 from django.core.management import call_command
 
 from members.demo import DEMO_PASSWORD
-from tests.e2e.conftest import login
-from tests.events.conftest import _eager_celery  # noqa: F401 - tasks inline even when REDIS_URL is set
+from tests.e2e.helpers import login
 
 
 def test_demo_events_pages_are_accessible(page, axe, db):

@@ -6,8 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 
 from events.models import Event, Registration
-from tests.e2e.conftest import login
-from tests.events.conftest import _eager_celery  # noqa: F401 - tasks inline even when REDIS_URL is set
+from tests.e2e.helpers import login
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import PASSWORD, UserFactory
 

@@ -73,7 +73,7 @@ def test_visitor_subscribes_confirms_reads_the_web_copy_and_unsubscribes_with_on
 def test_member_manages_their_subscription_from_account_settings(page, axe, db):
     from allauth.account.models import EmailAddress
 
-    from tests.e2e.conftest import login
+    from tests.e2e.helpers import login
     from tests.members.factories import PASSWORD, UserFactory
 
     user = UserFactory(email="kit.member@example.org", name="Kit Member")

@@ -3,7 +3,7 @@
 from allauth.account.models import EmailAddress
 
 from members.models import SubGroup
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 from tests.members.factories import PASSWORD, ProfileFactory, UserFactory
 
 
