@@ -41,7 +41,8 @@ def make_officer(user):
 
 
 def logged_in(user):
-    """A client of its own per person, so one test can hold several people's sessions at once."""
+    """A client of its own per person, so one test can hold several people's sessions at once. Logging in writes
+    (the last log-in time): do it before the queries a test counts."""
     client = Client()
     client.force_login(user)
     return client
