@@ -81,11 +81,3 @@ def axe():
         return results
 
     return check
-
-
-def login(page, email, password):
-    """Log in through the real form, as a person would."""
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()

@@ -1,12 +1,12 @@
 import datetime
 
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.utils import timezone
 
 from members.committee.models import Ballot, ContactMessage
 from members.committee.services import appointments, elections
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
+from tests.helpers import verified_member
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
     NominationCallFactory,
@@ -49,8 +49,7 @@ def test_member_votes_and_gets_a_receipt(page, axe, transactional_db):
             nominee=UserFactory(name=name),
             statement=f"{name} would like to serve.",
         )
-    voter = association_member(UserFactory(email="voter@example.org", name="Vera Voter"))
-    EmailAddress.objects.create(user=voter, email=voter.email, verified=True, primary=True)
+    voter = association_member(verified_member("Vera Voter", email="voter@example.org"))
     election = elections.election_open(
         call=call,
         role=role,

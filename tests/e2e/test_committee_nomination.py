@@ -1,31 +1,22 @@
 import datetime
 import re
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
 from members.committee.models import Appointment, Nomination, NominationQuestion
-from members.roles import OFFICERS_GROUP, sync_role_groups
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
+from tests.helpers import make_officer, verified_member
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
     NominationCallFactory,
     association_member,
     open_role,
 )
-from tests.members.factories import PASSWORD, UserFactory
-
-
-def person(email, name):
-    user = UserFactory(email=email, name=name)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+from tests.members.factories import PASSWORD
 
 
 def test_member_nominates_officer_accepts_and_appoints(page, axe, transactional_db):
-    sync_role_groups()
     chair = CommitteeRoleFactory(title="Chair", slug="chair", order=1, is_main_contact=True)
     CommitteeRoleFactory(title="Co-Chair", slug="co-chair", order=2, seats=2)
     call = NominationCallFactory(
@@ -35,11 +26,8 @@ def test_member_nominates_officer_accepts_and_appoints(page, axe, transactional_
     )
     open_role(call, chair)
     NominationQuestion.objects.create(call=call, text="Can you attend the quarterly general meeting?")
-    nominee = association_member(person("wren.ashcombe@example.org", "Wren Ashcombe"))
-    officer = person("ines.officer@example.org", "Ines Calloway")
-    officer.is_staff = True
-    officer.save()
-    officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+    nominee = association_member(verified_member("Wren Ashcombe", email="wren.ashcombe@example.org"))
+    officer = make_officer(verified_member("Ines Calloway", email="ines.officer@example.org"))
 
     # The member finds the call from the committee page.
     login(page, nominee.email, PASSWORD)

@@ -2,25 +2,18 @@
 
 import re
 
-from allauth.account.models import EmailAddress
 from django.core import mail
 
 from events.models import Event, Registration
-from tests.e2e.conftest import login
-from tests.events.conftest import _eager_celery  # noqa: F401 - tasks inline even when REDIS_URL is set
+from tests.e2e.helpers import login
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.members.factories import PASSWORD, UserFactory
-
-
-def member(name, email):
-    user = UserFactory(name=name, email=email)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+from tests.helpers import verified_member
+from tests.members.factories import PASSWORD
 
 
 def test_waiting_list_promotion_journey(page, browser, live_server, axe, db):
-    first = member("Nell Ashcombe", "nell@example.org")
-    second = member("Ravi Thornbury", "ravi@example.org")
+    first = verified_member("Nell Ashcombe", email="nell@example.org")
+    second = verified_member("Ravi Thornbury", email="ravi@example.org")
     event = EventFactory(
         title="Allyship in practice",
         kind=Event.Kind.PROGRAMME,

@@ -10,15 +10,14 @@ from playwright.sync_api import expect
 
 from forums.models import Forum, Post, Status
 from forums.services import posting
-from members.roles import MODERATORS_GROUP
-from tests.e2e.conftest import login
-from tests.forums.conftest import make_member
+from tests.e2e.helpers import login
 from tests.forums.factories import ForumFactory, TopicFactory
+from tests.forums.helpers import established_member
 from tests.members.factories import PASSWORD
 
 
 @pytest.fixture
-def people(db):
+def people(newcomer, moderator):
     forum = ForumFactory(
         name="Open forum",
         slug="open-forum",
@@ -26,14 +25,14 @@ def people(db):
         allow_anonymous=True,
         description="A safe space for hard topics.",
     )
-    alice = make_member("Alice Brookfield")
+    alice = established_member("Alice Brookfield")
     topic = TopicFactory(forum=forum, author=alice, title="Feedback culture in our team", slug="feedback-culture")
     return {
         "forum": forum,
         "topic": topic,
-        "newcomer": make_member("Nia Newcombe", established=False),
-        "moderator": make_member("Mo Derrington", groups=[MODERATORS_GROUP]),
-        "reporter": make_member("Bob Carrow"),
+        "newcomer": newcomer,
+        "moderator": moderator,
+        "reporter": established_member("Bob Carrow"),
     }
 
 
@@ -126,7 +125,7 @@ XSS = [
 def test_xss_payloads_stay_inert_in_the_browser(page, axe, people):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    author = make_member('<img src=x onerror="window.__xss=9">Eve')
+    author = established_member('<img src=x onerror="window.__xss=9">Eve')
     topic = posting.topic_create(
         forum=people["forum"],
         author=author,
@@ -155,7 +154,7 @@ def test_xss_payloads_stay_inert_in_the_browser(page, axe, people):
 
 
 def test_moderator_reveals_an_anonymous_author_and_the_look_is_logged(page, axe, people):
-    alice = make_member("Ada Quietly")
+    alice = established_member("Ada Quietly")
     topic = posting.topic_create(
         forum=people["forum"],
         author=alice,

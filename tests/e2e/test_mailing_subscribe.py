@@ -71,13 +71,11 @@ def test_visitor_subscribes_confirms_reads_the_web_copy_and_unsubscribes_with_on
 
 
 def test_member_manages_their_subscription_from_account_settings(page, axe, db):
-    from allauth.account.models import EmailAddress
+    from tests.e2e.helpers import login
+    from tests.helpers import verified_member
+    from tests.members.factories import PASSWORD
 
-    from tests.e2e.conftest import login
-    from tests.members.factories import PASSWORD, UserFactory
-
-    user = UserFactory(email="kit.member@example.org", name="Kit Member")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user = verified_member("Kit Member", email="kit.member@example.org")
     login(page, user.email, PASSWORD)
     page.goto("/mailing-list/preferences/")
     page.get_by_role("heading", name="Mailing-list preferences").wait_for()

@@ -1,21 +1,14 @@
 """A member fills in their profile, lists themselves, and finds themselves in the directory by expertise."""
 
-from allauth.account.models import EmailAddress
-
 from members.models import SubGroup
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
+from tests.helpers import make_officer, verified_member
 from tests.members.factories import PASSWORD, ProfileFactory, UserFactory
 
 
-def _member(name, email):
-    user = UserFactory(name=name, email=email)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
-
-
 def test_member_edits_profile_opts_in_and_finds_themselves_by_expertise(page, axe, db):
-    me = _member("Wren Castellane", "wren@example.org")
-    ProfileFactory(user=_member("Sable Quinnell", "sable@example.org"), expertise=["accessibility"])
+    me = verified_member("Wren Castellane", email="wren@example.org")
+    ProfileFactory(user=verified_member("Sable Quinnell", email="sable@example.org"), expertise=["accessibility"])
 
     login(page, me.email, PASSWORD)
     page.get_by_role("button", name="Wren Castellane").click()
@@ -62,7 +55,7 @@ def test_member_edits_profile_opts_in_and_finds_themselves_by_expertise(page, ax
 
 
 def test_member_joins_a_sub_group(page, axe, db):
-    me = _member("Wren Castellane", "wren@example.org")
+    me = verified_member("Wren Castellane", email="wren@example.org")
     SubGroup.objects.create(
         name="Portfolio support",
         slug="portfolio-support",
@@ -86,7 +79,7 @@ def test_member_joins_a_sub_group(page, axe, db):
 def test_member_accepts_new_principles_claims_membership_and_downloads_their_data(page, axe, db):
     from members.models import AssociationMembership, PrinciplesAcceptance, PrinciplesVersion
 
-    me = _member("Wren Castellane", "wren@example.org")
+    me = verified_member("Wren Castellane", email="wren@example.org")
     v1 = PrinciplesVersion.objects.create(number=1, body="Be kind.", published_at="2026-01-01T12:00:00Z")
     PrinciplesAcceptance.objects.create(user=me, version=v1)
     PrinciplesVersion.objects.create(
@@ -124,18 +117,12 @@ def test_member_accepts_new_principles_claims_membership_and_downloads_their_dat
 
 
 def test_officer_rejects_a_claim_with_a_reason_and_reads_the_membership_report(page, db):
-    from django.contrib.auth.models import Group
     from django.core import mail
 
     from members.models import AssociationMembership
-    from members.roles import OFFICERS_GROUP, sync_role_groups
 
-    sync_role_groups()
-    officer = _member("Ottoline Verrick", "ottoline@example.org")
-    officer.is_staff = True
-    officer.save()
-    officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
-    claimant = _member("Keziah Elmstead", "keziah@example.org")
+    officer = make_officer(verified_member("Ottoline Verrick", email="ottoline@example.org"))
+    claimant = verified_member("Keziah Elmstead", email="keziah@example.org")
     ProfileFactory(user=claimant, region="wales")
     AssociationMembership.objects.create(user=claimant, kind="individual", membership_number="M555555")
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Attendance, Event, Registration, Session
-from tests.events.conftest import verified_user
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory
+from tests.helpers import verified_member
 
 pytestmark = pytest.mark.django_db
 
@@ -204,10 +204,10 @@ class TestActions:
     def test_export_attendees_csv(self, officer_client):
         event = EventFactory(capacity=1)
         question = QuestionFactory(event=event, label="Accessibility needs")
-        first = RegistrationFactory(event=event, user=verified_user(name="Ada Attendee"))
+        first = RegistrationFactory(event=event, user=verified_member(name="Ada Attendee"))
         first.answers.create(question=question, answer="Captions")
         # A name that a spreadsheet would run as a formula is exported as text.
-        RegistrationFactory(event=event, status=Registration.Status.WAITING, user=verified_user(name="=1+1 Waiter"))
+        RegistrationFactory(event=event, status=Registration.Status.WAITING, user=verified_member(name="=1+1 Waiter"))
         response = self.action(officer_client, "event", "export_attendees_csv", [event.pk])
         rows = list(csv.reader(io.StringIO(response.content.decode())))
         assert rows[0][:4] == ["event", "name", "email", "status"]
@@ -218,8 +218,8 @@ class TestActions:
     def test_export_neutralises_names_starting_with_a_tab_or_a_carriage_return(self, officer_client):
         # Spreadsheets drop a leading tab or carriage return and then read what follows as a formula.
         event = EventFactory()
-        RegistrationFactory(event=event, user=verified_user(name="\t=HYPERLINK(1)"))
-        RegistrationFactory(event=event, user=verified_user(name="\r@SUM(1)"))
+        RegistrationFactory(event=event, user=verified_member(name="\t=HYPERLINK(1)"))
+        RegistrationFactory(event=event, user=verified_member(name="\r@SUM(1)"))
         response = self.action(officer_client, "event", "export_attendees_csv", [event.pk])
         rows = list(csv.reader(io.StringIO(response.content.decode(), newline="")))
         assert [r[1] for r in rows[1:]] == ["'\t=HYPERLINK(1)", "'\r@SUM(1)"]
@@ -303,8 +303,8 @@ class TestActions:
 def test_waiting_list_positions_in_the_registrations_admin(officer_client):
     event = EventFactory(capacity=1)
     RegistrationFactory(event=event)
-    RegistrationFactory(event=event, status=Registration.Status.WAITING, user=verified_user(name="Wen Waiter"))
-    RegistrationFactory(event=event, status=Registration.Status.WAITING, user=verified_user(name="Yan Waiter"))
+    RegistrationFactory(event=event, status=Registration.Status.WAITING, user=verified_member(name="Wen Waiter"))
+    RegistrationFactory(event=event, status=Registration.Status.WAITING, user=verified_member(name="Yan Waiter"))
     body = officer_client.get(reverse("admin:events_registration_changelist")).content.decode()
     assert '<td class="field-position">1</td>' in body
     assert '<td class="field-position">2</td>' in body

@@ -10,8 +10,8 @@ from events import emails, services, tasks
 from events.models import EmailReceipt, Registration
 from members import sending
 from members.models import OutboxEmail
-from tests.events.conftest import verified_user
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.helpers import verified_member
 from tests.mail import FlakyBackend
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ class TestReminders:
         settings.EVENT_REMINDER_OFFSETS = [timedelta(hours=24), timedelta(hours=1)]
         now = timezone.now()
         event = EventFactory(sessions=2, sessions__starts=now + timedelta(hours=23), capacity=None)
-        people = [verified_user() for _ in range(3)]
+        people = [verified_member() for _ in range(3)]
         for person in people:
             RegistrationFactory(event=event, user=person)
         RegistrationFactory(event=event, status=Registration.Status.WAITING)
@@ -218,7 +218,7 @@ def test_reminder_times_are_in_the_recipients_zone(remind):
     starts = timezone.now().replace(month=1, day=20, hour=14, minute=0, second=0, microsecond=0)
     now = starts - timedelta(minutes=30)
     event = EventFactory(sessions__starts=starts)
-    person = verified_user(time_zone="Asia/Tokyo")
+    person = verified_member(time_zone="Asia/Tokyo")
     RegistrationFactory(event=event, user=person)
     remind(now)
     assert "23:00 JST" in mail.outbox[0].body

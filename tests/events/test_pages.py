@@ -10,8 +10,8 @@ from django.utils import timezone
 from events import services
 from events.models import Attendance, Event, Registration
 from members.models import PrinciplesVersion
-from tests.events.conftest import verified_user
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory, SeriesFactory
+from tests.helpers import verified_member
 
 pytestmark = pytest.mark.django_db
 
@@ -313,7 +313,7 @@ class TestMyEvents:
 
 def test_promoted_member_sees_it_on_my_events(client, member, django_capture_on_commit_callbacks):
     event = EventFactory(capacity=1, title="Allyship programme")
-    holder = verified_user()
+    holder = verified_member()
     first = services.registration_create(event_id=event.pk, user=holder)
     services.registration_create(event_id=event.pk, user=member)
     with django_capture_on_commit_callbacks(execute=True):

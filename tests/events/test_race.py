@@ -36,8 +36,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def race(monkeypatch, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def race(monkeypatch):
     # No emails in the race: this test is about places (email tasks are tested elsewhere).
     monkeypatch.setattr("members.outbox._nudge", lambda: None)  # the race is about places, not mail
     real_count = services._confirmed_count

@@ -9,8 +9,8 @@ from django.utils import timezone
 from events import errors, services
 from events.models import Event, Registration
 from members.models import AssociationMembership, Organisation, PrinciplesAcceptance, PrinciplesVersion
-from tests.events.conftest import verified_user
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory
+from tests.helpers import verified_member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_a_free_place_is_confirmed_and_emailed(member, django_capture_on_commit_
 
 def test_when_full_people_join_the_waiting_list_in_order():
     event = EventFactory(capacity=1)
-    first, second, third = (verified_user() for _ in range(3))
+    first, second, third = (verified_member() for _ in range(3))
     register(event, first)
     r2 = register(event, second)
     r3 = register(event, third)
@@ -42,7 +42,7 @@ def test_when_full_people_join_the_waiting_list_in_order():
 def test_unlimited_places_never_wait():
     event = EventFactory(capacity=None)
     for _ in range(5):
-        assert register(event, verified_user()).is_confirmed
+        assert register(event, verified_member()).is_confirmed
 
 
 def test_registering_twice_is_refused_and_changes_nothing(member):
@@ -55,11 +55,11 @@ def test_registering_twice_is_refused_and_changes_nothing(member):
 
 def test_registering_again_after_cancelling_goes_to_the_back_of_the_queue(member):
     event = EventFactory(capacity=1)
-    holder = verified_user()
+    holder = verified_member()
     register(event, holder)
     waiting = register(event, member)
     services.waiting_list_leave(registration_id=waiting.pk, user=member)
-    behind = register(event, verified_user())
+    behind = register(event, verified_member())
     again = register(event, member)
     assert behind.waiting_position() == 1
     assert again.waiting_position() == 2
@@ -162,7 +162,7 @@ def test_required_questions_must_be_answered_and_answers_are_kept(member):
 
 def test_cancelling_promotes_the_first_on_the_waiting_list_and_emails_them(member, django_capture_on_commit_callbacks):
     event = EventFactory(capacity=1)
-    first, second = verified_user(name="First Waiter"), verified_user(name="Second Waiter")
+    first, second = verified_member(name="First Waiter"), verified_member(name="Second Waiter")
     with django_capture_on_commit_callbacks(execute=True):  # their own emails go out as they register
         confirmed = register(event, member)
         w1 = register(event, first)
@@ -181,9 +181,9 @@ def test_cancelling_promotes_the_first_on_the_waiting_list_and_emails_them(membe
 
 def test_leaving_the_waiting_list_moves_everyone_up_and_promotes_nobody(member):
     event = EventFactory(capacity=1)
-    register(event, verified_user())
+    register(event, verified_member())
     mine = register(event, member)
-    behind = register(event, verified_user())
+    behind = register(event, verified_member())
     services.waiting_list_leave(registration_id=mine.pk, user=member)
     assert behind.waiting_position() == 1
     assert not Registration.objects.filter(pk=behind.pk, status=Registration.Status.CONFIRMED).exists()
@@ -219,8 +219,8 @@ def test_a_forged_event_id_is_not_found(member):
 
 def test_adding_places_promotes_in_queue_order(django_capture_on_commit_callbacks):
     event = EventFactory(capacity=1)
-    register(event, verified_user())
-    waiting = [register(event, verified_user()) for _ in range(3)]
+    register(event, verified_member())
+    waiting = [register(event, verified_member()) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True):
         event, promoted = services.event_add_places(event_id=event.pk, places=2)
     assert event.capacity == 3
@@ -236,7 +236,7 @@ def test_adding_no_places_is_refused():
 
 def test_cancelling_an_event_notifies_everyone_registered_or_waiting(django_capture_on_commit_callbacks):
     event = EventFactory(capacity=1)
-    a, b = verified_user(), verified_user()
+    a, b = verified_member(), verified_member()
     with django_capture_on_commit_callbacks(execute=True):  # their own emails go out as they register
         register(event, a)
         register(event, b)
@@ -248,4 +248,4 @@ def test_cancelling_an_event_notifies_everyone_registered_or_waiting(django_capt
     assert sorted(m.to[0] for m in mail.outbox) == sorted([a.email, b.email])
     assert all("Cancelled" in m.subject for m in mail.outbox)
     with pytest.raises(errors.EventCancelled):
-        register(event, verified_user())
+        register(event, verified_member())

@@ -1,46 +1,16 @@
 import pytest
-from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from forums.models import Forum, Post, Status
-from forums.services.topics import topic_refresh_stats
-from members.models import PrinciplesAcceptance, PrinciplesVersion
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP
+from forums.models import Forum
+from members.models import PrinciplesVersion
 from tests.forums.factories import ForumFactory, TopicFactory
-from tests.members.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Dozens of members per test: the real hasher would make the suite crawl.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def make_member(name, *, established=True, groups=()):
-    """A verified member; established members have enough visible posts to skip newcomer pre-moderation."""
-    user = UserFactory(name=name)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    for group in groups:
-        user.groups.add(Group.objects.get_or_create(name=group)[0])
-    if established:
-        history = TopicFactory(forum=ForumFactory(slug="history", name="History"), author=user)
-        Post.objects.bulk_create(
-            [Post(topic=history, author=user, body=f"Earlier post {n}", status=Status.VISIBLE) for n in range(10)]
-        )
-        topic_refresh_stats(history)
-    return user
+from tests.forums.helpers import established_member
 
 
 @pytest.fixture
 def principles(db):
     """A published version of the principles that every fixture member has accepted."""
     return PrinciplesVersion.objects.create(number=1, body="Be kind.", published_at=timezone.now())
-
-
-def accept(user, version):
-    PrinciplesAcceptance.objects.get_or_create(user=user, version=version)
-    return user
 
 
 @pytest.fixture
@@ -65,31 +35,13 @@ def announcements(db):
 
 @pytest.fixture
 def alice(db):
-    """An established member (more than ten visible posts)."""
-    return make_member("Alice Brookfield")
+    """An established member (ten visible posts): posts without waiting for a moderator."""
+    return established_member("Alice Brookfield")
 
 
 @pytest.fixture
 def bob(db):
-    return make_member("Bob Carrow")
-
-
-@pytest.fixture
-def newcomer(db):
-    return make_member("Nia Newcombe", established=False)
-
-
-@pytest.fixture
-def moderator(db):
-    return make_member("Mo Derrington", groups=[MODERATORS_GROUP])
-
-
-@pytest.fixture
-def officer(db):
-    user = make_member("Olu Fairweather", groups=[OFFICERS_GROUP])
-    user.is_staff = True
-    user.save()
-    return user
+    return established_member("Bob Carrow")
 
 
 @pytest.fixture
@@ -106,7 +58,3 @@ def on_commit(django_capture_on_commit_callbacks):
             return fn(*args, **kwargs)
 
     return run
-
-
-def visible_posts(topic):
-    return list(Post.objects.filter(topic=topic, status=Status.VISIBLE))

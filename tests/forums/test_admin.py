@@ -3,14 +3,6 @@ from django.utils import timezone
 
 from forums.models import ModerationLogEntry, Suspension
 from forums.services import moderation, posting
-from members.roles import sync_role_groups
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    sync_role_groups()  # the officers group gets the forums app's permissions
-    client.force_login(officer)
-    return client
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from forums.services import moderation, posting, reports, watching
-from tests.forums.conftest import make_member
+from tests.forums.helpers import established_member
 
 XSS_PAYLOADS = [
     "<script>alert('x')</script>",
@@ -60,8 +60,8 @@ def assert_inert(html):
 def test_payloads_in_posts_titles_and_names_are_inert(
     client, forum, moderator, payload, django_capture_on_commit_callbacks
 ):
-    author = make_member(payload[:150])
-    watcher = make_member("Watching Member")
+    author = established_member(payload[:150])
+    watcher = established_member("Watching Member")
     watching.forum_watch_set(member=watcher, forum=forum, watching=True)
     with django_capture_on_commit_callbacks(execute=True):
         topic = posting.topic_create(forum=forum, author=author, title=payload[:150], body=payload)

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from forums.digest import section
 from members.mailing.digest import DigestSection, build_run
-from tests.forums.conftest import make_member
 from tests.forums.factories import TopicFactory
+from tests.forums.helpers import established_member
+from tests.helpers import verified_member
 from tests.members.mailing.factories import SubscriberFactory
 
 
@@ -38,7 +39,7 @@ def test_queries_do_not_grow_with_readers(public_forum, forum, alice):
     TopicFactory(forum=forum, author=alice, title="Members news")
 
     def run(n):
-        subscribers = [SubscriberFactory(user=make_member(f"Reader {n} {i}", established=False)) for i in range(n)]
+        subscribers = [SubscriberFactory(user=verified_member(f"Reader {n} {i}")) for i in range(n)]
         with build_run(), CaptureQueriesContext(connection) as ctx:
             for subscriber in subscribers:
                 section(subscriber, since)
@@ -73,7 +74,7 @@ def test_watched_replies_cost_one_query_whatever_the_readers(forum, alice, djang
 
     since = timezone.now() - timezone.timedelta(days=1)
     topic = TopicFactory(forum=forum, author=alice, title="Watched")
-    readers = [make_member(f"reader{i}@example.org") for i in range(5)]
+    readers = [established_member(f"reader{i}@example.org") for i in range(5)]
     subscribers = [SubscriberFactory(user=reader) for reader in readers]
     for reader in readers:
         TopicWatch.objects.create(member=reader, topic=topic)
@@ -90,7 +91,7 @@ def test_items_are_built_once_per_run_not_once_per_reader(forum, alice, monkeypa
 
     since = timezone.now() - timezone.timedelta(days=1)
     topic = TopicFactory(forum=forum, author=alice, title="Watched")
-    readers = [make_member(f"watcher{i}@example.org", established=False) for i in range(5)]
+    readers = [verified_member(f"watcher{i}@example.org") for i in range(5)]
     subscribers = [SubscriberFactory(user=reader) for reader in readers]
     for reader in readers:
         TopicWatch.objects.create(member=reader, topic=topic)

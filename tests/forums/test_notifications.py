@@ -6,20 +6,21 @@ from forums.models import NotificationDelivery
 from forums.services import moderation, muting, posting, watching
 from members import sending
 from members.models import OutboxEmail
-from tests.forums.conftest import make_member
+from tests.forums.helpers import established_member
+from tests.helpers import verified_member
 from tests.mail import CountingBackend, FlakyBackend
 
 
 @pytest.fixture
 def watcher(topic):
-    user = make_member("Wanda Watcher")
+    user = established_member("Wanda Watcher")
     watching.topic_watch_set(member=user, topic=topic, watching=True)
     return user
 
 
 def test_reply_reaches_topic_and_forum_watchers_once_each_not_the_author(topic, forum, watcher, bob, on_commit):
     watching.topic_watch_set(member=bob, topic=topic, watching=True)  # the author hears nothing of their own post
-    forum_watcher = make_member("Fern Forumwatch")
+    forum_watcher = established_member("Fern Forumwatch")
     watching.forum_watch_set(member=forum_watcher, forum=forum, watching=True)
     watching.forum_watch_set(member=watcher, forum=forum, watching=True)  # watches both: still one email
     post = on_commit(posting.post_create, topic=topic, author=bob, body="A thoughtful reply")
@@ -66,7 +67,7 @@ def test_many_watchers_are_sent_in_batches_over_one_connection_each(settings, to
     settings.OUTBOX_BATCH_SIZE = 2
     settings.EMAIL_BACKEND = "tests.mail.CountingBackend"
     CountingBackend.opened = 0
-    watchers = [make_member(f"Batch Watcher {n}", established=False) for n in range(5)]
+    watchers = [verified_member(f"Batch Watcher {n}") for n in range(5)]
     for user in watchers:
         watching.topic_watch_set(member=user, topic=topic, watching=True)
     on_commit(posting.post_create, topic=topic, author=bob, body="Hello everyone")
@@ -75,8 +76,8 @@ def test_many_watchers_are_sent_in_batches_over_one_connection_each(settings, to
 
 
 def test_mentions_notify_the_member_but_not_in_quotes_or_code(topic, bob, on_commit):
-    cara = make_member("Cara Dunmore")
-    dev = make_member("Dev Okafor-Lind")
+    cara = established_member("Cara Dunmore")
+    dev = established_member("Dev Okafor-Lind")
     body = "Thanks @CaraDunmore!\n\n> @DevOkaforLind wrote this\n\n`@DevOkaforLind`"
     on_commit(posting.post_create, topic=topic, author=bob, body=body)
     mention = [m for m in mail.outbox if m.to == [cara.email]]
@@ -91,7 +92,7 @@ def test_mention_handles_ignore_case_and_punctuation():
 
 
 def test_mentions_of_members_who_cannot_read_the_forum_are_not_sent(committee_forum, officer, on_commit):
-    member = make_member("Mira Member")
+    member = established_member("Mira Member")
     on_commit(posting.topic_create, forum=committee_forum, author=officer, title="Budget", body="cc @MiraMember")
     assert not [m for m in mail.outbox if m.to == [member.email]]
 

@@ -9,15 +9,15 @@ from django.utils import timezone
 
 from forums.models import Forum
 from forums.services import moderation, suspensions
-from tests.forums.conftest import make_member
 from tests.forums.factories import PostFactory, TopicFactory
+from tests.forums.helpers import established_member
 
 ROLES = ["visitor", "member", "newcomer", "moderator", "officer", "suspended"]
 
 
 @pytest.fixture
 def world(db, forum, public_forum, committee_forum, announcements, alice, moderator, officer, newcomer):
-    suspended = make_member("Sol Suspendu")
+    suspended = established_member("Sol Suspendu")
     suspensions.member_suspend(
         member=suspended,
         moderator=moderator,
@@ -32,7 +32,7 @@ def world(db, forum, public_forum, committee_forum, announcements, alice, modera
     moderation.post_hide(post=hidden, moderator=moderator, reason="Rude")
     users = {
         "visitor": None,
-        "member": make_member("Mem Ber"),
+        "member": established_member("Mem Ber"),
         "newcomer": newcomer,
         "moderator": moderator,
         "officer": officer,

@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from forums.services import muting, reading
-from tests.forums.conftest import make_member
 from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
+from tests.helpers import verified_member
 
 
 def count_queries(client, path):
@@ -17,7 +17,7 @@ def count_queries(client, path):
 
 def _fill_forum(forum, n):
     for i in range(n):
-        author = make_member(f"Poster {forum.slug} {i}", established=False)
+        author = verified_member(f"Poster {forum.slug} {i}")
         topic = TopicFactory(forum=forum, author=author, is_anonymous=i % 3 == 0, pinned=i == 0)
         PostFactory(topic=topic, author=author)
 
@@ -27,7 +27,7 @@ def test_forum_page_queries_do_not_grow_with_topics(client, settings, moderator)
     small, big = ForumFactory(slug="small"), ForumFactory(slug="big")
     _fill_forum(small, 2)
     _fill_forum(big, 30)
-    reader = make_member("Reader", established=False)
+    reader = verified_member("Reader")
     reading.topic_mark_read(member=reader, topic=big.topics.first(), up_to=big.topics.first().last_post_at)
     for user in (reader, moderator):
         client.force_login(user)
@@ -39,7 +39,7 @@ def test_forum_page_queries_do_not_grow_with_topics(client, settings, moderator)
 
 def _fill_topic(topic, n, muter):
     for i in range(n):
-        author = make_member(f"Replier {topic.slug} {i}", established=False)
+        author = verified_member(f"Replier {topic.slug} {i}")
         post = PostFactory(
             topic=topic,
             author=author,

@@ -12,8 +12,9 @@ from django.db import connection, connections
 from forums.errors import ForumError
 from forums.models import ModerationLogEntry, Post, Report
 from forums.services import posting, reports
-from tests.forums.conftest import make_member
 from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
+from tests.forums.helpers import established_member
+from tests.helpers import verified_member
 
 
 def _skip_unless_postgres():
@@ -47,9 +48,9 @@ def test_simultaneous_reports_hide_the_post_once(settings):
     _skip_unless_postgres()
     settings.FORUMS_REPORTS_TO_HIDE = 3
     forum = ForumFactory(slug="race")
-    author = make_member("Race Author")
+    author = established_member("Race Author")
     post = PostFactory(topic=TopicFactory(forum=forum, author=author), author=author)
-    reporters = [make_member(f"Racer {n}", established=False) for n in range(6)]
+    reporters = [verified_member(f"Racer {n}") for n in range(6)]
     _run_together(
         [lambda r=r: reports.post_report(post=post, reporter=r, reason=Report.Reason.SPAM) for r in reporters]
     )
@@ -61,8 +62,8 @@ def test_simultaneous_reports_hide_the_post_once(settings):
 def test_double_submitted_reply_in_slow_mode_posts_once():
     _skip_unless_postgres()
     forum = ForumFactory(slug="slow-race")
-    member = make_member("Double Clicker")
-    topic = TopicFactory(forum=forum, author=make_member("Topic Starter"), slow_mode_minutes=10)
+    member = established_member("Double Clicker")
+    topic = TopicFactory(forum=forum, author=established_member("Topic Starter"), slow_mode_minutes=10)
     errors = _run_together(
         [lambda n=n: posting.post_create(topic=topic, author=member, body=f"click {n}") for n in range(4)]
     )

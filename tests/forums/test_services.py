@@ -13,8 +13,9 @@ from forums.errors import (
 )
 from forums.models import ModerationLogEntry, Post, PostRevision, Report, Status, Topic
 from forums.services import moderation, muting, posting, reading, reports, suspensions, watching
-from tests.forums.conftest import accept, make_member
 from tests.forums.factories import PostFactory
+from tests.forums.helpers import accept, established_member
+from tests.helpers import verified_member
 
 Action = ModerationLogEntry.Action
 
@@ -162,7 +163,7 @@ def test_a_100kb_post_is_refused_with_its_length(topic, bob):
 
 
 def test_slow_mode_allows_one_post_per_member_per_period(topic, bob, moderator):
-    cara = make_member("Cara Dunmore")
+    cara = established_member("Cara Dunmore")
     moderation.topic_set_slow_mode(topic=topic, moderator=moderator, minutes=10)
     posting.post_create(topic=topic, author=bob, body="one")
     with pytest.raises(TooSoon, match="slow mode"):
@@ -228,7 +229,7 @@ def test_enough_reports_hide_a_post_until_reviewed_and_reporters_hear_the_outcom
 ):
     settings.FORUMS_REPORTS_TO_HIDE = 3
     post = PostFactory(topic=topic, body="Something hurtful")
-    reporters = [make_member(f"Reporter {n}", established=False) for n in range(3)]
+    reporters = [verified_member(f"Reporter {n}") for n in range(3)]
     for reporter in reporters[:2]:
         reports.post_report(post=post, reporter=reporter, reason=Report.Reason.HARASSMENT)
     post.refresh_from_db()

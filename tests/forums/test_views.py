@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from forums.models import ModerationLogEntry, Post, Report, Status
 from forums.services import moderation, posting, suspensions
-from tests.forums.conftest import make_member
 from tests.forums.factories import PostFactory, TopicFactory
+from tests.forums.helpers import established_member
 
 
 def login(client, user):
@@ -293,7 +293,7 @@ def test_visitors_are_sent_to_log_in_for_moderation_pages(client, path):
 
 
 def test_make_member_helper_gives_established_members(db):
-    assert Post.objects.filter(author=make_member("Z Z"), status=Status.VISIBLE).count() == 11
+    assert Post.objects.filter(author=established_member("Z Z"), status=Status.VISIBLE).count() == 11
 
 
 def test_every_form_on_topic_and_queue_pages_carries_a_csrf_token(client, topic, bob, moderator):

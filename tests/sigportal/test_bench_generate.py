@@ -36,12 +36,6 @@ _spec.loader.exec_module(generate)
 NOW = datetime(2026, 3, 11, 15, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashes(settings):
-    # The demo seeders hash a password per demo account; the real hasher would take most of the time budget.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 class _Rollback(Exception):
     pass
 

@@ -2,6 +2,8 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from members import demo as members_demo
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -25,12 +27,12 @@ def test_seed_demo_is_idempotent_and_creates_the_three_demo_accounts(capsys):
 
 
 def test_demo_officer_can_log_in_and_open_the_admin(client):
-    call_command("seed_demo")
+    members_demo.seed()  # the demo accounts are members'; the other seeders add content
     assert client.login(username="officer@demo.sigportal.test", password="demo-pass-2026")
     assert client.get("/admin/").status_code == 200
 
 
 def test_demo_member_has_no_admin_access(client):
-    call_command("seed_demo")
+    members_demo.seed()
     assert client.login(username="member@demo.sigportal.test", password="demo-pass-2026")
     assert client.get("/admin/").status_code == 302

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from forums.models import Forum, Topic
 from sigportal import page_cache
 from tests.forums.factories import ForumFactory, TopicFactory
+from tests.helpers import logged_in, make_officer, verified_member
 
 pytestmark = pytest.mark.django_db
 
@@ -138,22 +139,6 @@ def test_a_write_retires_the_pages_again_when_its_transaction_commits(public_for
 # Fragments members share: the same list for every member of a role and time zone, rendered once per change.
 
 
-def make_member(name, **fields):
-    from allauth.account.models import EmailAddress
-
-    from tests.members.factories import UserFactory
-
-    user = UserFactory(name=name, **fields)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)  # a write (last login): do it before the views a test compares
-    return client
-
-
 def member_view(user_or_client, path):
     client = user_or_client if isinstance(user_or_client, Client) else logged_in(user_or_client)
     with CaptureQueriesContext(connection) as queries:
@@ -170,7 +155,7 @@ def test_the_second_member_reuses_the_events_list_and_still_sees_their_own_page(
 
     starts = datetime.now(ZoneInfo("Europe/London")).replace(hour=14, minute=0, second=0, microsecond=0)
     EventFactory(title="Captioning clinic", sessions__starts=starts + timedelta(days=3))
-    ada, bea = logged_in(make_member("Ada First")), logged_in(make_member("Bea Second"))
+    ada, bea = logged_in(verified_member("Ada First")), logged_in(verified_member("Bea Second"))
     first, first_queries = member_view(ada, "/events/")
     second, second_queries = member_view(bea, "/events/")
 
@@ -183,7 +168,7 @@ def test_the_second_member_reuses_the_events_list_and_still_sees_their_own_page(
 def test_a_new_event_shows_in_the_members_list_at_once():
     from tests.events.factories import EventFactory
 
-    member = make_member("Ada First")
+    member = verified_member("Ada First")
     member_view(member, "/events/")
     EventFactory(title="Open forum on assessment")
 
@@ -192,15 +177,10 @@ def test_a_new_event_shows_in_the_members_list_at_once():
 
 
 def test_officers_and_members_do_not_share_the_forum_index():
-    from django.contrib.auth.models import Group
-
-    from members.roles import OFFICERS_GROUP
-
     ForumFactory(name="Committee room", slug="committee-room", visibility=Forum.Visibility.COMMITTEE)
     ForumFactory(name="Open practice", slug="open-practice", visibility=Forum.Visibility.PUBLIC)
-    officer = make_member("Olu Officer")
-    officer.groups.add(Group.objects.get_or_create(name=OFFICERS_GROUP)[0])
-    member = make_member("Ada Member")
+    officer = make_officer(verified_member("Olu Officer"))
+    member = verified_member("Ada Member")
 
     officer, member = logged_in(officer), logged_in(member)
     as_member, _ = member_view(member, "/forums/")
@@ -220,7 +200,10 @@ def test_members_in_another_time_zone_get_times_in_their_zone():
 
     london_noon = datetime.now(ZoneInfo("Europe/London")).replace(hour=12, minute=0, second=0, microsecond=0)
     EventFactory(title="Lunchtime webinar", sessions__starts=london_noon + timedelta(days=10))
-    london, new_york = logged_in(make_member("Ada London")), logged_in(make_member("Bea", time_zone="America/New_York"))
+    london, new_york = (
+        logged_in(verified_member("Ada London")),
+        logged_in(verified_member("Bea", time_zone="America/New_York")),
+    )
     in_london, _ = member_view(london, "/events/")
     in_new_york, _ = member_view(new_york, "/events/")
 

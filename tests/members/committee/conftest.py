@@ -1,38 +1,11 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
-from tests.members.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    cache.clear()  # rate-limit counters live in the cache
-    yield
-    cache.clear()
 
 
 @pytest.fixture
 def groups(db):
+    """The role groups with their permissions, for tests that appoint people and watch access follow."""
     sync_role_groups()
     return Group.objects.get(name=OFFICERS_GROUP), Group.objects.get(name=MODERATORS_GROUP)
-
-
-@pytest.fixture
-def officer(groups):
-    user = UserFactory(name="Olwen Officer", is_staff=True)
-    user.groups.add(groups[0])
-    return user
-
-
-@pytest.fixture
-def moderator(groups):
-    user = UserFactory(name="Mags Moderator")
-    user.groups.add(groups[1])
-    return user
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,3 @@
-import re
 from datetime import timedelta
 
 import pytest
@@ -26,15 +25,6 @@ def _on_commit_runs_at_once(monkeypatch, request):
     monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def sent_announcement(db):
     """An announcement released to the list two hours ago: the next digest has something new."""
@@ -44,9 +34,3 @@ def sent_announcement(db):
     announcement.sent_at = timezone.now() - timedelta(hours=2)
     announcement.save(update_fields=["sent_at"])
     return announcement
-
-
-def link_in(message, pattern):
-    match = re.search(pattern, message.body)
-    assert match, f"no link matching {pattern} in:\n{message.body}"
-    return match.group(0)

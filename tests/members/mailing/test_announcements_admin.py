@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
@@ -10,21 +9,11 @@ from members.mailing.models import Announcement, Delivery, DigestIssue, Subscrib
 from members.mailing.services.announcements import announcement_send_to_list
 from members.mailing.signals import announcement_sent
 from members.mailing.tasks import build_weekly_digest
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from tests.helpers import make_moderator
 from tests.members.factories import UserFactory
 from tests.members.mailing.factories import AnnouncementFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer_client(client):
-    sync_role_groups()
-    officer = UserFactory(email="officer@example.org", name="Olwen Officer", is_staff=True)
-    officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
-    client.force_login(officer)
-    client.officer = officer
-    return client
 
 
 def _action(client, model, action, ids):
@@ -33,7 +22,7 @@ def _action(client, model, action, ids):
     )
 
 
-def test_officer_writes_previews_tests_and_sends_an_announcement(officer_client):
+def test_officer_writes_previews_tests_and_sends_an_announcement(officer, officer_client):
     SubscriberFactory(frequency=Subscriber.Frequency.ANNOUNCEMENTS)
     SubscriberFactory(frequency=Subscriber.Frequency.WEEKLY)  # sections: all, so announcements too
     SubscriberFactory(frequency=Subscriber.Frequency.WEEKLY, sections=["events"])  # did not choose announcements
@@ -45,7 +34,7 @@ def test_officer_writes_previews_tests_and_sends_an_announcement(officer_client)
     )
     assert response.status_code == 302
     announcement = Announcement.objects.get()
-    assert announcement.created_by == officer_client.officer
+    assert announcement.created_by == officer
     assert announcement.status == Announcement.Status.DRAFT
 
     preview = officer_client.get(reverse("admin:mailing_announcement_preview", args=[announcement.pk]))
@@ -56,7 +45,7 @@ def test_officer_writes_previews_tests_and_sends_an_announcement(officer_client)
     assert "'unsafe-inline'" in html["Content-Security-Policy"]
 
     _action(officer_client, "announcement", "send_test", [announcement.pk])
-    assert [m.to for m in mail.outbox] == [["officer@example.org"]]
+    assert [m.to for m in mail.outbox] == [[officer.email]]
     assert mail.outbox[0].subject.startswith("[Test]")
     assert not Delivery.objects.exists()
 
@@ -141,11 +130,10 @@ def test_issue_admin_shows_progress_and_retries_failed(officer_client, monkeypat
 
 @pytest.mark.parametrize("role", ["visitor", "member", "moderator"])
 def test_only_officers_reach_the_mailing_admin(client, role):
-    sync_role_groups()
     if role != "visitor":
         user = UserFactory()
         if role == "moderator":
-            user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
+            make_moderator(user)
         client.force_login(user)
     response = client.get(reverse("admin:mailing_announcement_changelist"))
     assert response.status_code == 302

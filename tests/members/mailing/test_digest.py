@@ -489,7 +489,6 @@ def test_queries_per_batch_are_the_same_at_two_and_five_batches_with_personal_se
         "forums.digest.watched_replies",
     ]
     settings.DIGEST_BATCH_SIZE = 10
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     events = [EventFactory() for _ in range(3)]
     forum = ForumFactory(visibility=Forum.Visibility.MEMBERS)
     topics = [TopicFactory(forum=forum) for _ in range(3)]

@@ -8,8 +8,8 @@ from django.urls import reverse
 from members.mailing import tokens
 from members.mailing.models import Subscriber
 from tests.members.factories import UserFactory
-from tests.members.mailing.conftest import link_in
 from tests.members.mailing.factories import SubscriberFactory
+from tests.members.mailing.helpers import link_in
 
 pytestmark = pytest.mark.django_db
 
