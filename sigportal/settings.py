@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware, as whitenoise asks, so static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the path, the query or a form: a NUL byte there reaches PostgreSQL as an error (500).
+    "sigportal.middleware.RejectControlCharactersMiddleware",
     # Above sessions and authentication: a visitor's page from the cache costs no session, user or query.
     "sigportal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +116,8 @@ MIDDLEWARE = [
     # After authentication: activates the member's own time zone for every date shown.
     "members.middleware.MemberTimezoneMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # Last, so its process_exception runs first for a view's exception: a lost database answers 503, not 500.
+    "sigportal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # Visitors' pages from the cache (sigportal/page_cache.py): retired by any write to a table pages show, and after this
@@ -205,13 +209,21 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A miss for reads and nothing for writes while Redis is unreachable (sigportal/cache.py): the site
+            # degrades to uncached pages and database sessions instead of answering 500.
+            "BACKEND": "sigportal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sigportal"),
+            # Redis answers in well under a millisecond on the same network: a connection that takes longer than
+            # this is dead, and waiting longer would hold every request up behind it.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# After a failure the cache stops asking Redis for this many seconds, so an outage costs one timeout per process
+# per interval instead of one per cache call.
+CACHE_OUTAGE_SECONDS = 5
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
