@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from events.calendars import event_ics
 from events.models import EmailReceipt, Event, Registration, Session
+from events.templatetags.event_tags import when
 from members.text import render_markdown
 
 logger = logging.getLogger(__name__)
@@ -179,13 +180,17 @@ def reminders_send_due(*, now=None, offsets=None):
         ).select_related("user")
         event = session.event
         for registration in registrations:
+            # Said from the real time left, not the offset that fell due: a late registrant's "1 hour" reminder
+            # may go out 90 minutes early, or a day-ahead one at 11 p.m. for a session on the morning after next.
+            with timezone.override(registration.user.zone):
+                before = describe_start(session.starts_at, now)
             context = _context(
                 registration.user,
                 event,
                 registration=registration,
                 session=session,
                 join_links=True,
-                before=_describe_offset(offset),
+                before=before,
             )
             sent += send_once(
                 user=registration.user,
@@ -200,12 +205,22 @@ def reminders_send_due(*, now=None, offsets=None):
     return sent
 
 
-def _describe_offset(offset):
-    minutes = int(offset.total_seconds() // 60)
-    if minutes % 1440 == 0:
-        days = minutes // 1440
-        return "tomorrow" if days == 1 else f"in {days} days"
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return "in 1 hour" if hours == 1 else f"in {hours} hours"
-    return f"in {minutes} minutes"
+def describe_start(starts_at, now):
+    """
+    How soon a session starts, as people say it, in the active zone (the recipient's): "in 90 minutes",
+    "today at 14:00 GMT", "tomorrow at 09:30 BST", "on Friday at 18:00 GMT". The reminder's subject relies on it.
+    """
+    minutes = max(1, round((starts_at - now).total_seconds() / 60))
+    if minutes < 120:
+        if minutes == 60:
+            return "in an hour"
+        return "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
+    at = when(starts_at, "H:i T")
+    days = (timezone.localtime(starts_at).date() - timezone.localtime(now).date()).days
+    if days <= 0:
+        return f"today at {at}"
+    if days == 1:
+        return f"tomorrow at {at}"
+    if days < 7:
+        return f"on {when(starts_at, 'l')} at {at}"
+    return f"on {when(starts_at, 'l j F')} at {at}"
