@@ -185,10 +185,18 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 VAR_DIR.mkdir(exist_ok=True)
 Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))).mkdir(parents=True, exist_ok=True)
+# Set but empty (DATABASE_URL= in .env) is a mistake, not "use SQLite": a production portal must not start on an
+# empty local database because a variable lost its value.
+if "DATABASE_URL" in env.ENVIRON and not env.str("DATABASE_URL").strip():
+    raise ImproperlyConfigured(
+        "Environment variable DATABASE_URL is not valid: it is empty. Use postgres://user:password@host:port/name "
+        "(or remove the variable for SQLite under var/)."
+    )
 DATABASES = {
     "default": _env_or_fail(env.db_url, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sigportal.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+# A URL without a scheme (postgres//host/db) parses to no ENGINE at all.
+if DATABASES["default"].get("ENGINE") not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
     raise ImproperlyConfigured(
         "Environment variable DATABASE_URL is not valid: use postgres://user:password@host:port/name "
         "(or leave it unset for SQLite under var/)."
@@ -203,8 +211,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------------------------------------------------
 
 REDIS_URL = _env_or_fail(env.str, "REDIS_URL", default="")
+if "REDIS_URL" in env.ENVIRON and not REDIS_URL.strip():
+    raise ImproperlyConfigured(
+        "Environment variable REDIS_URL is not valid: it is empty. Use redis://host:6379/0 (or remove the variable "
+        "to run tasks inline with a local-memory cache)."
+    )
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("Environment variable REDIS_URL is not valid: it must start with redis:// or rediss://")
+if REDIS_URL.startswith(("redis://", "rediss://")) and not urlsplit(REDIS_URL).hostname:
+    raise ImproperlyConfigured(
+        "Environment variable REDIS_URL is not valid: give a host, e.g. redis://127.0.0.1:6379/0"
+    )
 
 if REDIS_URL:
     CACHES = {
