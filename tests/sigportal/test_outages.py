@@ -9,12 +9,13 @@ import time
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.db import close_old_connections, connections
-from django.test import Client
+from django.db import OperationalError, close_old_connections, connections
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from forums.models import Forum, Post
 from members.models import PrinciplesAcceptance, PrinciplesVersion
+from sigportal.views import server_error
 from tests.forums.factories import ForumFactory, TopicFactory
 from tests.members.factories import UserFactory
 from tests.sigportal.services import CuttableProxy, ThrowawayRedis, free_port
@@ -224,3 +225,23 @@ class TestDatabaseDown:
         assert response.status_code == 503
         assert response.json()["failing"] == ["database"]
         assert response.json()["worker_last_seen"] is None
+
+
+def test_the_500_and_503_pages_render_with_the_database_gone(database_behind_proxy, settings):
+    settings.DEBUG = False
+    database_behind_proxy.cut()
+    _next_request()
+    request = RequestFactory().get("/events/")
+    try:
+        raise RuntimeError("a fault in a view")
+    except RuntimeError:
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    try:
+        connections["default"].ensure_connection()
+    except OperationalError:
+        # Raised outside any view (a session saved by middleware): handler500 answers 503 all the same.
+        response = server_error(request)
+    assert response.status_code == 503
+    assert "back in a moment" in response.content.decode()
