@@ -8,6 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.admindocs.views import simplify_regex
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from events.models import Event
 from forums.models import Forum
+from members.models import PrinciplesAcceptance, PrinciplesVersion
 from tests.events.factories import EventFactory, SessionFactory
 from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
 from tests.members.factories import UserFactory
@@ -48,6 +50,10 @@ def _patterns(resolver=None, prefix=""):
 def seeded(db):
     """One of each thing a URL names: an event with a session, a forum with a topic and a post, a member."""
     member = UserFactory(name="Walker Member")
+    # Verified and signed up to the principles, so that members' pages open rather than redirect.
+    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    version = PrinciplesVersion.objects.create(number=1, body="Be kind.", published_at=timezone.now())
+    PrinciplesAcceptance.objects.create(user=member, version=version)
     event = EventFactory(status=Event.Status.PUBLISHED, slug="walk-event")
     SessionFactory(event=event, starts_at=timezone.now() + timedelta(days=3))
     forum = ForumFactory(slug="walk-forum", visibility=Forum.Visibility.PUBLIC)
@@ -93,19 +99,23 @@ HOSTILE_VALUES = {
     "tag_slug": "t" * 300,
     "role_slug": "r" * 300,
     "token": "%ff%fe",
-    "key": "%ff%fe",
+    "key": "a%00b",
 }
 
 
-def _walk(client, values):
+def _walk(client, values, member=None):
     failures = []
     routes = [route for route, _name in _patterns()]
     paths = sorted({_fill(route, values) for route in routes})
     # The admin's model pages share a few views and redirect anyone who is not staff: its index and lists suffice.
     paths = [p for p in paths if not p.startswith("/admin/") or p.count("/") <= 4]
     for path in paths:
-        for query in HOSTILE_QUERIES:
-            for method in ("get", "post"):
+        if member is not None:
+            # Again before every path: the walk posts to the log-out URL too.
+            client.force_login(member)
+        for number, query in enumerate(HOSTILE_QUERIES):
+            # A form's view reads the query string the way its page does: a few POSTs cover what differs.
+            for method in ("get", "post") if number < 3 else ("get",):
                 response = getattr(client, method)(f"{path}?{query}")
                 if response.status_code >= 500:
                     failures.append(f"{method.upper()} {path}?{query[:60]} -> {response.status_code}")
@@ -113,6 +123,8 @@ def _walk(client, values):
     for path in odd_paths:
         if path.startswith("/admin/") and path.count("/") > 4:
             continue
+        if member is not None:
+            client.force_login(member)
         for method in ("get", "post"):
             response = getattr(client, method)(path)
             if response.status_code >= 500:
@@ -124,9 +136,7 @@ def _walk(client, values):
 def test_no_url_answers_500_to_hostile_query_strings(seeded, who, settings):
     settings.DEBUG = False
     client = Client(raise_request_exception=False)
-    if who == "member":
-        client.force_login(seeded["member"])
-    paths, failures = _walk(client, seeded["values"])
+    paths, failures = _walk(client, seeded["values"], member=seeded["member"] if who == "member" else None)
     assert len(paths) > 60  # the walk really covered the project
     assert failures == []
 
