@@ -303,7 +303,8 @@ ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SIG_SHORT_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-# allauth's own rate limits stay on (its defaults); they count in the cache, so production needs Redis.
+# allauth's own rate limits stay on (its defaults); they count in the cache, so production needs Redis. While Redis
+# is unreachable they fail open, so that members can still log in (the reasons are in sigportal/cache.py).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
