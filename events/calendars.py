@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Alarm, Calendar
+from icalendar import Alarm, Calendar, vText
 from icalendar import Event as CalendarEvent
 
 from events.models import Event
@@ -24,7 +24,9 @@ def new_calendar(name):
     calendar.add("prodid", f"-//{settings.SIG_SHORT_NAME}//SIG Portal events//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    # X- properties are not typed as text by icalendar, so a title with a line break would reach the file raw (and
+    # icalendar refuses to write it); as vText it is escaped and folded like SUMMARY (RFC 5545, 3.3.11 and 3.1).
+    calendar.add("x-wr-calname", vText(name))
     return calendar
 
 

@@ -5,16 +5,17 @@ the transaction of the change). Each builder takes ids and returns the message, 
 """
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from events.calendars import event_ics
 from events.models import EmailReceipt, Event, Registration, Session
+from events.templatetags.event_tags import when
 from members.text import render_markdown
 
 logger = logging.getLogger(__name__)
@@ -109,8 +110,12 @@ def registrants_message(*, registration_id, subject, body):
     return _message(user=registration.user, event=registration.event, template="message", context=context)
 
 
-def reminder(*, registration_id, session_id, minutes):
-    """The reminder before a session, unless the place or the event went away since it was recorded."""
+def reminder(*, registration_id, session_id, minutes, at):
+    """
+    The reminder before a session (recorded at `at`, for the offset of `minutes`), unless the place or the event went
+    away since. It says the time really left when it is sent, in the reader's zone: a late registrant's "1 hour"
+    reminder may go out 90 minutes ahead, and one delayed by an outage says so.
+    """
     registration = _registration(registration_id)
     session = Session.objects.filter(pk=session_id).first()
     if (
@@ -121,25 +126,33 @@ def reminder(*, registration_id, session_id, minutes):
     ):
         return None
     event = registration.event
+    now = max(parse_datetime(at), timezone.now())
+    with timezone.override(registration.user.zone):
+        before = describe_start(session.starts_at, now)
     context = _context(
-        registration.user,
-        event,
-        registration=registration,
-        session=session,
-        join_links=True,
-        before=_describe_offset(timedelta(minutes=minutes)),
+        registration.user, event, registration=registration, session=session, join_links=True, before=before
     )
     return _message(
         user=registration.user, event=event, template="reminder", context=context, ics=event_ics(event, join_links=True)
     )
 
 
-def _describe_offset(offset):
-    minutes = int(offset.total_seconds() // 60)
-    if minutes % 1440 == 0:
-        days = minutes // 1440
-        return "tomorrow" if days == 1 else f"in {days} days"
-    if minutes % 60 == 0:
-        hours = minutes // 60
-        return "in 1 hour" if hours == 1 else f"in {hours} hours"
-    return f"in {minutes} minutes"
+def describe_start(starts_at, now):
+    """
+    How soon a session starts, as people say it, in the active zone (the recipient's): "in 90 minutes",
+    "today at 14:00 GMT", "tomorrow at 09:30 BST", "on Friday at 18:00 GMT". The reminder's subject relies on it.
+    """
+    minutes = max(1, round((starts_at - now).total_seconds() / 60))
+    if minutes < 120:
+        if minutes == 60:
+            return "in an hour"
+        return "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
+    at = when(starts_at, "H:i T")
+    days = (timezone.localtime(starts_at).date() - timezone.localtime(now).date()).days
+    if days <= 0:
+        return f"today at {at}"
+    if days == 1:
+        return f"tomorrow at {at}"
+    if days < 7:
+        return f"on {when(starts_at, 'l')} at {at}"
+    return f"on {when(starts_at, 'l j F')} at {at}"

@@ -412,6 +412,7 @@ def reminders_record_due(*, now=None, offsets=None):
                     "registration_id": r.pk,
                     "session_id": session.pk,
                     "minutes": minutes,
+                    "at": now.isoformat(),
                 },
             )
     return recorded

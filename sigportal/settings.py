@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware, as whitenoise asks, so static files skip the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the path, the query or a form: a NUL byte there reaches PostgreSQL as an error (500).
+    "sigportal.middleware.RejectControlCharactersMiddleware",
     # Above sessions and authentication: a visitor's page from the cache costs no session, user or query.
     "sigportal.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +119,8 @@ MIDDLEWARE = [
     # After authentication: activates the member's own time zone for every date shown.
     "members.middleware.MemberTimezoneMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # Last, so its process_exception runs first for a view's exception: a lost database answers 503, not 500.
+    "sigportal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 # Visitors' pages from the cache (sigportal/page_cache.py): retired by any write to a table pages show, and after this
@@ -185,10 +189,18 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 VAR_DIR.mkdir(exist_ok=True)
 Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))).mkdir(parents=True, exist_ok=True)
+# Set but empty (DATABASE_URL= in .env) is a mistake, not "use SQLite": a production portal must not start on an
+# empty local database because a variable lost its value.
+if "DATABASE_URL" in env.ENVIRON and not env.str("DATABASE_URL").strip():
+    raise ImproperlyConfigured(
+        "Environment variable DATABASE_URL is not valid: it is empty. Use postgres://user:password@host:port/name "
+        "(or remove the variable for SQLite under var/)."
+    )
 DATABASES = {
     "default": _env_or_fail(env.db_url, "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'sigportal.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
+# A URL without a scheme (postgres//host/db) parses to no ENGINE at all.
+if DATABASES["default"].get("ENGINE") not in {"django.db.backends.postgresql", "django.db.backends.sqlite3"}:
     raise ImproperlyConfigured(
         "Environment variable DATABASE_URL is not valid: use postgres://user:password@host:port/name "
         "(or leave it unset for SQLite under var/)."
@@ -203,19 +215,36 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------------------------------------------------
 
 REDIS_URL = _env_or_fail(env.str, "REDIS_URL", default="")
+if "REDIS_URL" in env.ENVIRON and not REDIS_URL.strip():
+    raise ImproperlyConfigured(
+        "Environment variable REDIS_URL is not valid: it is empty. Use redis://host:6379/0 (or remove the variable "
+        "to run tasks inline with a local-memory cache)."
+    )
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("Environment variable REDIS_URL is not valid: it must start with redis:// or rediss://")
+if REDIS_URL.startswith(("redis://", "rediss://")) and not urlsplit(REDIS_URL).hostname:
+    raise ImproperlyConfigured(
+        "Environment variable REDIS_URL is not valid: give a host, e.g. redis://127.0.0.1:6379/0"
+    )
 
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A miss for reads and nothing for writes while Redis is unreachable (sigportal/cache.py): the site
+            # degrades to uncached pages and database sessions instead of answering 500.
+            "BACKEND": "sigportal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sigportal"),
+            # Redis answers in well under a millisecond on the same network: a connection that takes longer than
+            # this is dead, and waiting longer would hold every request up behind it.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# After a failure the cache stops asking Redis for this many seconds, so an outage costs one timeout per process
+# per interval instead of one per cache call.
+CACHE_OUTAGE_SECONDS = 5
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
@@ -290,7 +319,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 # Behind this many proxies (the TLS proxy README recommends: 1), X-Forwarded-For names the client; with 0 it is
 # ignored and the connection's address is the client's. Every rate limit counts by this (members.adapter.client_ip).
 ALLAUTH_TRUSTED_PROXY_COUNT = _env_or_fail(env.int, "TRUSTED_PROXY_COUNT", default=0)
-# allauth's own rate limits stay on (its defaults); they count in the cache, so production needs Redis.
+# allauth's own rate limits stay on (its defaults); they count in the cache, so production needs Redis. While Redis
+# is unreachable they fail open, so that members can still log in (the reasons are in sigportal/cache.py).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",

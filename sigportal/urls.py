@@ -15,6 +15,9 @@ admin.site.site_header = f"{settings.SIG_SHORT_NAME} officers"
 admin.site.site_title = f"{settings.SIG_SHORT_NAME} admin"
 admin.site.index_title = "Run the group"
 
+# Both need no database: they are what a visitor sees when it is the database that failed.
+handler500 = "sigportal.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),

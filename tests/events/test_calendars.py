@@ -120,3 +120,15 @@ def test_a_change_raises_the_sequence_so_calendars_update(client):
     Event.objects.filter(pk=event.pk).update(updated_at=event.updated_at + timedelta(minutes=5))
     after = vevents(parse(client.get(url)))[0]["sequence"]
     assert after > before
+
+
+def test_a_title_with_line_breaks_and_great_length_is_escaped_and_folded(client):
+    # The admin accepts a line break in a title (pasted text); calendar apps must still get a valid file.
+    title = "Inclusive design,\nin practice; part one " + "and more " * 17
+    event = EventFactory(title=title.strip(), summary="First line\nSecond line")
+    response = client.get(reverse("events:event-ics", args=[event.pk]))
+    raw = response.content.decode()
+    assert all(len(line.encode()) <= 75 for line in raw.split("\r\n"))  # folded at 75 octets
+    assert "X-WR-CALNAME:Inclusive design\\,\\nin practice\\; part one" in unfolded(response)
+    calendar = parse(response)
+    assert str(vevents(calendar)[0]["summary"]) == title.strip()

@@ -107,13 +107,14 @@ class TestReminders:
         assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
         first_session = event.sessions.order_by("starts_at").first()
         assert all(first_session.join_url in m.body for m in mail.outbox)
-        assert all("tomorrow" in m.subject for m in mail.outbox)
+        # 23 hours ahead is tomorrow, or later today when the test runs just after midnight.
+        assert all(" starts tomorrow at " in m.subject or " starts today at " in m.subject for m in mail.outbox)
 
         later = now + timedelta(hours=22, minutes=30)  # 30 minutes before: the 1-hour reminder
         assert remind(later) == 3
         assert remind(later) == 0
         assert len(mail.outbox) == 6
-        assert all("in 1 hour" in m.subject for m in mail.outbox[3:])
+        assert all("starts in 30 minutes" in m.subject for m in mail.outbox[3:])
 
         # A week later the second session gets its own two reminders.
         assert remind(now + timedelta(days=7)) == 3
@@ -133,7 +134,7 @@ class TestReminders:
         event = EventFactory(sessions__starts=now + timedelta(minutes=30))
         RegistrationFactory(event=event)
         assert remind(now) == 1
-        assert "in 1 hour" in mail.outbox[0].subject
+        assert "starts in 30 minutes" in mail.outbox[0].subject
         assert remind(now) == 0
 
     def test_no_reminders_for_cancelled_events_or_after_the_start(self, remind):
@@ -222,3 +223,27 @@ def test_reminder_times_are_in_the_recipients_zone(remind):
     RegistrationFactory(event=event, user=person)
     remind(now)
     assert "23:00 JST" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "zone", "expected"),
+    [
+        (timedelta(minutes=90), "Europe/London", "starts in 90 minutes"),
+        (timedelta(minutes=60), "Europe/London", "starts in an hour"),
+        (timedelta(minutes=20), "Europe/London", "starts in 20 minutes"),
+        (timedelta(hours=24), "Europe/London", "starts tomorrow at 14:00 GMT"),
+        (timedelta(hours=24), "Asia/Tokyo", "starts tomorrow at 23:00 JST"),
+        (timedelta(hours=20), "Europe/London", "starts tomorrow at 14:00 GMT"),
+    ],
+)
+def test_reminders_say_when_the_session_starts_the_way_people_do(starts_in, zone, expected, remind):
+    # A late registrant's reminder goes out early: it says the real time left, never "tomorrow" for 90 minutes.
+    starts = timezone.now().replace(month=1, day=20, hour=14, minute=0, second=0, microsecond=0)
+    if starts < timezone.now():
+        starts = starts.replace(year=starts.year + 1)
+    event = EventFactory(sessions__starts=starts, title="Captioning clinic")
+    RegistrationFactory(event=event, user=verified_member(time_zone=zone))
+    remind(starts - starts_in)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.endswith(f"Reminder: Captioning clinic {expected}")
+    assert expected in mail.outbox[0].body

@@ -1,6 +1,7 @@
 """The portal refuses to start on a wrong or missing setting, and names the variable."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -91,3 +92,51 @@ def test_production_sends_a_content_security_policy_without_inline_scripts(clien
     script_src = next(part for part in policy.split(";") if part.strip().startswith("script-src"))
     assert "'self'" in script_src
     assert "unsafe-inline" not in script_src
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DATABASE_URL", ""),
+        ("DATABASE_URL", "postgres//127.0.0.1/sigportal"),
+        ("DATABASE_URL", "127.0.0.1:5432"),
+        ("REDIS_URL", ""),
+        ("REDIS_URL", "redis://"),
+        ("REDIS_URL", "redis//127.0.0.1:6379/0"),
+        ("SITE_URL", ""),
+        ("EMAIL_URL", "smtp//mail.example.org"),
+    ],
+)
+def test_an_empty_or_malformed_url_variable_is_named(name, value):
+    result = _check(**{"DEBUG": "true", name: value})
+    assert result.returncode != 0
+    assert f"Environment variable {name} is not valid" in result.stderr
+    assert "KeyError" not in result.stderr
+
+
+def _variables_settings_read():
+    source = (ROOT / "sigportal" / "settings.py").read_text()
+    patterns = [
+        r'env\.\w+\(\s*"([A-Z][A-Z0-9_]+)"',
+        r'_env_or_fail\(\s*env\.\w+,\s*"([A-Z][A-Z0-9_]+)"',
+        r'_env_bool\(\s*"([A-Z][A-Z0-9_]+)"',
+    ]
+    return {name for pattern in patterns for name in re.findall(pattern, source)}
+
+
+def test_every_variable_settings_read_is_in_env_example_with_a_comment():
+    read = _variables_settings_read()
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DIGEST_BATCH_SIZE", "BENCH_MODE"} <= read
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    documented = {}
+    for number, line in enumerate(lines):
+        match = re.match(r"#?\s*([A-Z][A-Z0-9_]+)=", line)
+        if match:
+            documented[match.group(1)] = number
+    missing = sorted(read - documented.keys())
+    assert missing == [], f"not in .env.example: {missing}"
+    # Each is explained: a comment sentence above it (a run of variables may share one).
+    for name in read:
+        number = documented[name]
+        above = [line for line in lines[:number] if line.strip()]
+        assert any(not re.match(r"#?\s*[A-Z][A-Z0-9_]+=", line) and line.startswith("# ") for line in above[-6:]), name
