@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from sigportal.schedules import beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -217,12 +219,71 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True  # a task killed mid-run is delivered again; tasks are written to be safe to re-run
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
+# A worker that cannot reach Redis at start keeps trying instead of exiting (compose restarts it anyway).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Delivery guarantees. A task is acknowledged after it ran (acks_late), so a worker killed mid-task (OOM, kill -9,
+# a lost container) does not lose it: Redis hands the unacknowledged message to another worker once the visibility
+# timeout passes. Redis's default is an hour; CELERY_VISIBILITY_TIMEOUT (seconds, default 10 minutes) brings a dead
+# worker's tasks back within minutes. The timeout must stay above the default hard time limit, or a task still
+# running would be handed out a second time. Tasks queued with a countdown longer than it (a retry an hour later) are
+# handed out again each time it passes: only tasks safe to run twice may wait that long.
+CELERY_VISIBILITY_TIMEOUT = _env_or_fail(env.int, "CELERY_VISIBILITY_TIMEOUT", default=600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Tasks that send an email with no record of having sent it would send it twice if run again, so they are
+# acknowledged on receipt instead (at most once): sigportal.celery.AcknowledgeEarly lists them.
+CELERY_TASK_ANNOTATIONS = ["sigportal.celery.AcknowledgeEarly"]
+# One message at a time per process: a long digest never sits on a reminder it prefetched.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A stuck task (an SMTP server that never answers) is interrupted (soft: an exception the task can clean up after),
+# then killed (hard). The hard limit stays below the visibility timeout; see the bulk queue below for the digest.
+CELERY_TASK_SOFT_TIME_LIMIT = _env_or_fail(env.int, "CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = _env_or_fail(env.int, "CELERY_TASK_TIME_LIMIT", default=300)
+# A worker process is replaced after this many tasks, so a slow leak in a long-lived worker stays bounded.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+
+# Three queues, so that a 10,000-reader digest never holds back a registration email or a reminder:
+#   mail     transactional email a person is waiting for (registration, sign-up confirmation, contact, reminders);
+#   bulk     list mail to everyone (digests, announcements, messages to all registrants of an event);
+#   default  everything else (heartbeat, committee access, election reminders).
+# Routes match the end of the task name ("*.send_mailing"), so they keep working when a module is moved.
+# `make worker` and compose's worker consume all three; compose also runs a worker for bulk alone.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+CELERY_TASK_ROUTES = {
+    # bulk: a send run of a digest or announcement may take many minutes; two runs at once share the work (rows are
+    # claimed with SKIP LOCKED), so a redelivery while one still runs only adds a second sender.
+    "*.send_mailing": {"queue": "bulk"},
+    "*.build_weekly_digest": {"queue": "bulk"},
+    "*.build_daily_digest": {"queue": "bulk"},
+    "*.send_registrants_message": {"queue": "bulk"},
+    # mail: one person waits for each of these.
+    "*.send_registration_email": {"queue": "mail"},
+    "*.send_event_notice": {"queue": "mail"},
+    "*.send_due_reminders": {"queue": "mail"},
+    "*.send_subscription_email": {"queue": "mail"},
+    "*.send_contact_message": {"queue": "mail"},
+    "*.send_nomination_email": {"queue": "mail"},
+    "*.send_membership_decision": {"queue": "mail"},
+    "*.notify_new_post": {"queue": "mail"},
+    "*.send_post_notifications": {"queue": "mail"},
+    "*.send_post_hidden": {"queue": "mail"},
+    "*.send_report_outcomes": {"queue": "mail"},
+    "*.send_suspension_notice": {"queue": "mail"},
+}
+# Bulk sends are long: their own limits (minutes per 10,000 readers at a real SMTP relay's pace). Above the
+# visibility timeout on purpose: see the route comment (a second sender shares the work, nobody gets two copies).
+CELERY_BULK_SOFT_TIME_LIMIT = _env_or_fail(env.int, "CELERY_BULK_SOFT_TIME_LIMIT", default=55 * 60)
+CELERY_BULK_TIME_LIMIT = _env_or_fail(env.int, "CELERY_BULK_TIME_LIMIT", default=60 * 60)
+
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Every periodic job is declared once, in sigportal/schedules.py; beat copies it into its database tables.
+# Every periodic job is declared once, in sigportal/schedules.py; beat copies it into its database tables when it
+# starts. BEAT_EVERY_SECONDS (0, off) runs every job every N seconds instead: only the system test sets it.
+BEAT_EVERY_SECONDS = _env_or_fail(env.int, "BEAT_EVERY_SECONDS", default=0)
+CELERY_BEAT_SCHEDULE = beat_schedule(BEAT_EVERY_SECONDS)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Email
