@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from sigportal.schedules import beat_schedule
 
@@ -252,6 +253,8 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 # Routes match the end of the task name ("*.send_mailing"), so they keep working when a module is moved.
 # `make worker` and compose's worker consume all three; compose also runs a worker for bulk alone.
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Declared, so a worker started without --queues (an embedded test worker, a hand-run `celery worker`) consumes all.
+CELERY_TASK_QUEUES = [Queue("default"), Queue("mail"), Queue("bulk")]
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 CELERY_TASK_ROUTES = {
     # bulk: a send run of a digest or announcement may take many minutes; two runs at once share the work (rows are
