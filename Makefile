@@ -37,11 +37,17 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium: run 'sudo apt-get install chromium'"; exit 1; fi; }
 
-worker: install
-	$(VENV)/bin/celery -A sigportal worker --loglevel=INFO
+# Celery needs a broker: REDIS_URL from the caller (e.g. REDIS_URL=redis://127.0.0.1:6379/0 make worker); the rest
+# are the same embedded defaults as `make run`. The worker consumes every queue; run exactly one beat.
+NEED_REDIS = @test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0 make $@"; exit 1; }
 
-beat: install
-	$(VENV)/bin/celery -A sigportal beat --loglevel=INFO
+worker: install
+	$(NEED_REDIS)
+	$(RUN_ENV) $(VENV)/bin/celery -A sigportal worker --queues=default,mail,bulk --loglevel=INFO
+
+beat: migrate
+	$(NEED_REDIS)
+	$(RUN_ENV) $(VENV)/bin/celery -A sigportal beat --loglevel=INFO
 
 lint: install
 	$(VENV)/bin/ruff check .

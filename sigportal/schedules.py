@@ -4,7 +4,12 @@ Every periodic job of the portal, declared in one place.
 Celery beat runs with django-celery-beat's DatabaseScheduler, which copies these entries into its tables when
 it starts; officers can then see them (and pause one) in the admin under "Periodic tasks". Times are Europe/London
 (CELERY_TIMEZONE), so "07:00" stays 07:00 across the clock change. Each job is safe to run twice.
+
+settings.CELERY_BEAT_SCHEDULE is `beat_schedule()`: the Celery app reads it from there, so the running beat and this
+declaration cannot drift apart (tests/sigportal/test_schedules.py compares them, and starts a real beat).
 """
+
+from datetime import timedelta
 
 from celery.schedules import crontab
 
@@ -58,3 +63,14 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
 }
+
+
+def beat_schedule(every_seconds=0):
+    """
+    The schedule beat runs. `every_seconds` > 0 (BEAT_EVERY_SECONDS, off by default) replaces every cron with an
+    every-N-seconds interval: the system test (tests/system/) watches beat fire the heartbeat and a digest without
+    waiting for Monday morning. Task names and entries stay exactly as declared above.
+    """
+    if every_seconds <= 0:
+        return {name: dict(entry) for name, entry in BEAT_SCHEDULE.items()}
+    return {name: {**entry, "schedule": timedelta(seconds=every_seconds)} for name, entry in BEAT_SCHEDULE.items()}

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
+
+from sigportal.schedules import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -250,12 +253,70 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True  # a task killed mid-run is delivered again; tasks are written to be safe to re-run
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
+# A worker that cannot reach Redis at start keeps trying instead of exiting (compose restarts it anyway).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Delivery guarantees. A task is acknowledged after it ran (acks_late), so a worker killed mid-task (OOM, kill -9,
+# a lost container) does not lose it: Redis hands the unacknowledged message to another worker once the visibility
+# timeout passes. Redis's default is an hour; CELERY_VISIBILITY_TIMEOUT (seconds, default 10 minutes) brings a dead
+# worker's tasks back within minutes. The timeout must stay above the default hard time limit, or a task still
+# running would be handed out a second time. Tasks queued with a countdown longer than it (a retry an hour later) are
+# handed out again each time it passes: only tasks safe to run twice may wait that long.
+CELERY_VISIBILITY_TIMEOUT = _env_or_fail(env.int, "CELERY_VISIBILITY_TIMEOUT", default=600)
+# Short socket timeouts and few publish retries: while Redis is away, queueing a task gives up within about a second
+# instead of holding a request. Nothing is lost by giving up: emails wait in the outbox for the sweep.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Every task is safe to run twice (emails are outbox rows claimed with SKIP LOCKED and recorded sent one by one), so
+# all are acknowledged late; bulk sends get their own time limits (sigportal.celery.BulkTimeLimits).
+CELERY_TASK_ANNOTATIONS = ["sigportal.celery.BulkTimeLimits"]
+# One message at a time per process: a long digest never sits on a reminder it prefetched.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A stuck task (an SMTP server that never answers) is interrupted (soft: an exception the task can clean up after),
+# then killed (hard). The hard limit stays below the visibility timeout; see the bulk queue below for the digest.
+CELERY_TASK_SOFT_TIME_LIMIT = _env_or_fail(env.int, "CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = _env_or_fail(env.int, "CELERY_TASK_TIME_LIMIT", default=300)
+# A worker process is replaced after this many tasks, so a slow leak in a long-lived worker stays bounded.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+
+# Three queues, so that a 10,000-reader digest never holds back a registration email or a reminder:
+#   mail     the outbox: every email a person is waiting for (registration, confirmation, contact, reminders ...);
+#   bulk     list mail to everyone (digests and announcements);
+#   default  everything else (heartbeat, committee access, election reminders, the list mail sweep).
+# Routes match the end of the task name ("*.send_mailing"), so they keep working when a module is moved.
+# `make worker` and compose's worker consume all three; compose also runs a worker for bulk alone.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# Declared, so a worker started without --queues (an embedded test worker, a hand-run `celery worker`) consumes all.
+CELERY_TASK_QUEUES = [Queue("default"), Queue("mail"), Queue("bulk")]
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+CELERY_TASK_ROUTES = {
+    # bulk: a send run of a digest or announcement may take many minutes; two runs at once share the work (rows are
+    # claimed with SKIP LOCKED), so a redelivery while one still runs only adds a second sender.
+    "*.send_mailing": {"queue": "bulk"},
+    "*.build_weekly_digest": {"queue": "bulk"},
+    "*.build_daily_digest": {"queue": "bulk"},
+    # mail: the outbox's sender and its sweep (every email a person waits for), and the reminders job that records them.
+    "*.send_outbox": {"queue": "mail"},
+    "*.sweep_outbox": {"queue": "mail"},
+    "*.send_due_reminders": {"queue": "mail"},
+}
+# Bulk sends are long: their own limits (minutes per 10,000 readers at a real SMTP relay's pace). Above the
+# visibility timeout on purpose: see the route comment (a second sender shares the work, nobody gets two copies).
+CELERY_BULK_SOFT_TIME_LIMIT = _env_or_fail(env.int, "CELERY_BULK_SOFT_TIME_LIMIT", default=55 * 60)
+CELERY_BULK_TIME_LIMIT = _env_or_fail(env.int, "CELERY_BULK_TIME_LIMIT", default=60 * 60)
+
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Every periodic job is declared once, in sigportal/schedules.py; beat copies it into its database tables.
+# Every periodic job is declared once, in sigportal/schedules.py; beat copies it into its database tables when it
+# starts. BEAT_EVERY_SECONDS (0, off) runs every job every N seconds instead: only the system test sets it.
+BEAT_EVERY_SECONDS = _env_or_fail(env.int, "BEAT_EVERY_SECONDS", default=0)
+CELERY_BEAT_SCHEDULE = beat_schedule(BEAT_EVERY_SECONDS)
 
 # ---------------------------------------------------------------------------------------------------------------------
 # Email
