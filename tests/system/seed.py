@@ -72,6 +72,8 @@ def seed(readers, members):
     User = get_user_model()
     Topic, TopicWatch = model("Topic"), model("TopicWatch")
     author = User.objects.get(email="member@demo.sigportal.test")
+    if principles is not None:
+        principles_accept(user=author, version=principles)  # the demo data asks them to accept a new version
     watchers = list(User.objects.filter(email__in=["moderator@demo.sigportal.test", "officer@demo.sigportal.test"]))
     topic = (
         Topic.objects.filter(

@@ -167,6 +167,7 @@ class Visitor:
     def __init__(self, port, session=None):
         self.port = port
         self.cookies = {"csrftoken": CSRF_SECRET}
+        self.location = ""  # where the last redirect pointed (a figure when a POST answers 302 unexpectedly)
         if session:
             self.cookies["sessionid"] = session
 
@@ -186,6 +187,7 @@ class Visitor:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
+            self.location = response.getheader("Location") or ""
             for header, value in response.getheaders():
                 if header.lower() == "set-cookie":
                     name, _, rest = value.partition("=")
@@ -440,6 +442,11 @@ class Stack:
                 f"--schedule={self.tmp / (name + '-schedule')}",
             ],
         )
+
+    def ensure_beat(self):
+        """Exactly one beat, as production runs: the outbox's and list mail's sweeps run on it."""
+        if "beat" not in self.processes:
+            self.start_beat("beat")
 
     def stop(self, name):
         process = self.processes.pop(name, None)
