@@ -421,14 +421,24 @@ PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "privat
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    # Several web servers share uploads through an S3-compatible store (django-storages reads AWS_* itself).
+    # Several web servers share uploads through an S3-compatible store. django-storages reads the AWS_* settings;
+    # boto3 reads the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) and region from the environment itself.
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    # No object carries an ACL. New AWS buckets have ACLs disabled and refuse any upload that sets one (400
+    # AccessControlListNotSupported); and an object without one is readable by its owner only. What visitors may read
+    # is the bucket policy's business: it grants s3:GetObject on media/* alone (docs/OPERATIONS.md), so private/
+    # stays closed on AWS and on any S3-compatible store alike.
     AWS_DEFAULT_ACL = None
+    # Public uploads are linked by their plain bucket address: a signed one would expire in a cached page.
     AWS_QUERYSTRING_AUTH = False
+    # As on a local disk, a second upload under a taken name gets a new name instead of replacing the first file.
+    AWS_S3_FILE_OVERWRITE = False
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "media"}}
+    # Private files are only ever streamed by a view that checks permission; were a link to one ever made, it would
+    # be a signed one that expires.
     _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True},
+        "OPTIONS": {"location": "private", "querystring_auth": True},
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
