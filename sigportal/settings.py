@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from sigportal.redis_sentinel import EXAMPLE as SENTINEL_EXAMPLE
+from sigportal.redis_sentinel import is_sentinel_url, parse_sentinel_url
 from sigportal.schedules import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -223,8 +225,20 @@ if "REDIS_URL" in env.ENVIRON and not REDIS_URL.strip():
         "Environment variable REDIS_URL is not valid: it is empty. Use redis://host:6379/0 (or remove the variable "
         "to run tasks inline with a local-memory cache)."
     )
-if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured("Environment variable REDIS_URL is not valid: it must start with redis:// or rediss://")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://", "sentinel://")):
+    raise ImproperlyConfigured(
+        "Environment variable REDIS_URL is not valid: it must start with redis://, rediss:// or sentinel://"
+    )
+# Redis behind Sentinel (several machines, automatic failover): one URL for broker and cache; the syntax is in
+# sigportal/redis_sentinel.py and README.
+REDIS_SENTINEL = None
+if is_sentinel_url(REDIS_URL):
+    try:
+        REDIS_SENTINEL = parse_sentinel_url(REDIS_URL)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"Environment variable REDIS_URL is not valid: {exc}. A Sentinel URL looks like {SENTINEL_EXAMPLE}"
+        ) from exc
 if REDIS_URL.startswith(("redis://", "rediss://")) and not urlsplit(REDIS_URL).hostname:
     raise ImproperlyConfigured(
         "Environment variable REDIS_URL is not valid: give a host, e.g. redis://127.0.0.1:6379/0"
@@ -249,7 +263,7 @@ else:
 # per interval instead of one per cache call.
 CACHE_OUTAGE_SECONDS = 5
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_SENTINEL.broker_url() if REDIS_SENTINEL else (REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -271,6 +285,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
 }
+if REDIS_SENTINEL:
+    # kombu reads the sentinels from the broker URL, and the master's name and the sentinels' own options from here.
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "master_name": REDIS_SENTINEL.master,
+        "sentinel_kwargs": REDIS_SENTINEL.sentinel_kwargs(socket_connect_timeout=1, socket_timeout=5),
+    }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
