@@ -15,15 +15,24 @@ while /health/ answers 503 naming the cache and the log says Redis is down, so a
 contact form and the mailing-list subscription limits count with add/incr and fail open the same way.
 
 Who relies on it: settings.CACHES when REDIS_URL is set; /health/ calls `ping()` to report the cache itself.
+
+REDIS_URL may name Redis Sentinel instead of one server (sigportal/redis_sentinel.py has the syntax): the cache then
+asks the sentinels which server is the master and follows a failover. Django's RedisCache splits LOCATION on commas
+into several servers, which would tear a sentinel list apart, so a sentinel:// location is kept whole and handed to
+SentinelRedisCacheClient. Every read and write goes to the master: a replica may lag, and a session or rate-limit
+counter read from one could be stale.
 """
 
 import logging
+import re
 import threading
 import time
 
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+from sigportal.redis_sentinel import is_sentinel_url, parse_sentinel_url
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +51,32 @@ def _unreachable_errors():
     return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
+class SentinelRedisCacheClient(RedisCacheClient):
+    """Django's Redis client on one connection pool to whichever server the sentinels name as master."""
+
+    def _get_connection_pool(self, write):
+        if 0 not in self._pools:
+            from redis.sentinel import Sentinel
+
+            address = parse_sentinel_url(self._servers[0])
+            # The sentinels get the same short timeouts as the master: a dead sentinel is skipped for the next one
+            # within a quarter of a second instead of holding the request.
+            sockets = {k: v for k, v in self._pool_options.items() if k.startswith("socket_")}
+            sentinel = Sentinel(list(address.sentinels), sentinel_kwargs=address.sentinel_kwargs(**sockets))
+            self._pools[0] = sentinel.master_for(
+                address.master, **self._pool_options, **address.master_kwargs()
+            ).connection_pool
+        return self._pools[0]
+
+
 class ResilientRedisCache(RedisCache):
     """Django's RedisCache, answering a miss for reads and doing nothing for writes while Redis is unreachable."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        if isinstance(server, str) and is_sentinel_url(server):
+            self._servers = [server]
+            self._class = SentinelRedisCacheClient
 
     def _is_down(self):
         until = _down_until.get(self._servers[0])
@@ -74,7 +107,8 @@ class ResilientRedisCache(RedisCache):
         if "@" in location:
             scheme, rest = location.split("://", 1)
             location = f"{scheme}://…@{rest.rsplit('@', 1)[1]}"
-        return location
+        # sentinel://...?sentinel_password=: so must the sentinels' one.
+        return re.sub(r"(sentinel_password=)[^&]*", r"\1…", location)
 
     def _call(self, method, fallback, *args, **kwargs):
         if self._is_down():

@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from sigportal.redis_sentinel import EXAMPLE as SENTINEL_EXAMPLE
+from sigportal.redis_sentinel import is_sentinel_url, parse_sentinel_url
 from sigportal.schedules import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -223,8 +225,20 @@ if "REDIS_URL" in env.ENVIRON and not REDIS_URL.strip():
         "Environment variable REDIS_URL is not valid: it is empty. Use redis://host:6379/0 (or remove the variable "
         "to run tasks inline with a local-memory cache)."
     )
-if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
-    raise ImproperlyConfigured("Environment variable REDIS_URL is not valid: it must start with redis:// or rediss://")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://", "sentinel://")):
+    raise ImproperlyConfigured(
+        "Environment variable REDIS_URL is not valid: it must start with redis://, rediss:// or sentinel://"
+    )
+# Redis behind Sentinel (several machines, automatic failover): one URL for broker and cache; the syntax is in
+# sigportal/redis_sentinel.py and README.
+REDIS_SENTINEL = None
+if is_sentinel_url(REDIS_URL):
+    try:
+        REDIS_SENTINEL = parse_sentinel_url(REDIS_URL)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"Environment variable REDIS_URL is not valid: {exc}. A Sentinel URL looks like {SENTINEL_EXAMPLE}"
+        ) from exc
 if REDIS_URL.startswith(("redis://", "rediss://")) and not urlsplit(REDIS_URL).hostname:
     raise ImproperlyConfigured(
         "Environment variable REDIS_URL is not valid: give a host, e.g. redis://127.0.0.1:6379/0"
@@ -249,7 +263,7 @@ else:
 # per interval instead of one per cache call.
 CACHE_OUTAGE_SECONDS = 5
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_SENTINEL.broker_url() if REDIS_SENTINEL else (REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = None  # results that matter are written to our own tables
 CELERY_TASK_ALWAYS_EAGER = _env_bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -271,6 +285,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 1,
     "socket_timeout": 5,
 }
+if REDIS_SENTINEL:
+    # kombu reads the sentinels from the broker URL, and the master's name and the sentinels' own options from here.
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "master_name": REDIS_SENTINEL.master,
+        "sentinel_kwargs": REDIS_SENTINEL.sentinel_kwargs(socket_connect_timeout=1, socket_timeout=5),
+    }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -421,14 +441,24 @@ PRIVATE_MEDIA_ROOT = env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "privat
 
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
 if AWS_STORAGE_BUCKET_NAME:
-    # Several web servers share uploads through an S3-compatible store (django-storages reads AWS_* itself).
+    # Several web servers share uploads through an S3-compatible store. django-storages reads the AWS_* settings;
+    # boto3 reads the credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) and region from the environment itself.
     AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default=None)
+    # No object carries an ACL. New AWS buckets have ACLs disabled and refuse any upload that sets one (400
+    # AccessControlListNotSupported); and an object without one is readable by its owner only. What visitors may read
+    # is the bucket policy's business: it grants s3:GetObject on media/* alone (docs/OPERATIONS.md), so private/
+    # stays closed on AWS and on any S3-compatible store alike.
     AWS_DEFAULT_ACL = None
+    # Public uploads are linked by their plain bucket address: a signed one would expire in a cached page.
     AWS_QUERYSTRING_AUTH = False
+    # As on a local disk, a second upload under a taken name gets a new name instead of replacing the first file.
+    AWS_S3_FILE_OVERWRITE = False
     _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "media"}}
+    # Private files are only ever streamed by a view that checks permission; were a link to one ever made, it would
+    # be a signed one that expires.
     _private_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True},
+        "OPTIONS": {"location": "private", "querystring_auth": True},
     }
 else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}

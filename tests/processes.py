@@ -78,14 +78,36 @@ def redis_server_path():
     return shutil.which("redis-server")
 
 
-def start_redis(log_dir, port=None):
+def start_redis(log_dir, port=None, *, password=None, name="redis"):
     """A throwaway redis-server: no persistence, on a free port. Returns (Process, port)."""
     port = port or free_port()
+    argv = [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    if password:
+        argv += ["--requirepass", password]
+    proc = Process(name, argv, env=dict(os.environ), log_dir=log_dir)
+    wait_for_port(port, proc=proc.proc)
+    return proc, port
+
+
+def start_sentinel(log_dir, *, master_name, master_port, master_password=None, port=None):
+    """A redis-server in sentinel mode watching the master on 127.0.0.1:master_port. Returns (Process, port).
+
+    Sentinel rewrites its configuration file as it learns, so each one gets a file of its own under log_dir."""
+    port = port or free_port()
+    conf = Path(log_dir) / f"sentinel-{port}.conf"
+    lines = [
+        f"port {port}",
+        "bind 127.0.0.1",
+        f"dir {log_dir}",
+        f"sentinel monitor {master_name} 127.0.0.1 {master_port} 1",
+        f"sentinel down-after-milliseconds {master_name} 2000",
+        f"sentinel failover-timeout {master_name} 10000",
+    ]
+    if master_password:
+        lines.append(f"sentinel auth-pass {master_name} {master_password}")
+    conf.write_text("\n".join(lines) + "\n")
     proc = Process(
-        "redis",
-        [redis_server_path(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        env=dict(os.environ),
-        log_dir=log_dir,
+        f"sentinel-{port}", [redis_server_path(), str(conf), "--sentinel"], env=dict(os.environ), log_dir=log_dir
     )
     wait_for_port(port, proc=proc.proc)
     return proc, port

@@ -103,6 +103,8 @@ def test_production_sends_a_content_security_policy_without_inline_scripts(clien
         ("REDIS_URL", ""),
         ("REDIS_URL", "redis://"),
         ("REDIS_URL", "redis//127.0.0.1:6379/0"),
+        ("REDIS_URL", "sentinel://10.0.0.1:26379,10.0.0.2:26379/0"),  # no ?master=
+        ("REDIS_URL", "sentinel://10.0.0.1:port/0?master=mymaster"),
         ("SITE_URL", ""),
         ("EMAIL_URL", "smtp//mail.example.org"),
     ],
