@@ -16,6 +16,7 @@ from tests.members.committee.factories import (
     open_role,
 )
 from tests.members.factories import PASSWORD, UserFactory
+from tests.second_factor import browser_log_in
 
 
 def person(email, name):
@@ -72,7 +73,7 @@ def test_member_nominates_officer_accepts_and_appoints(page, axe, transactional_
     call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     call.save()
     page.context.clear_cookies()
-    login(page, officer.email, PASSWORD)
+    browser_log_in(page, officer, PASSWORD)
     page.get_by_role("button", name="Ines Calloway").wait_for()
     page.goto("/admin/committee/nomination/")
     page.get_by_role("checkbox", name=re.compile("Select this object")).first.check()

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 
 @pytest.fixture(autouse=True)
@@ -55,5 +56,5 @@ def moderator(db):
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    log_in(client, officer)
     return client

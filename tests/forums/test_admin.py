@@ -4,12 +4,13 @@ from django.utils import timezone
 from forums.models import ModerationLogEntry, Suspension
 from forums.services import moderation, posting
 from members.roles import sync_role_groups
+from tests.second_factor import log_in
 
 
 @pytest.fixture
 def officer_client(client, officer):
     sync_role_groups()  # the officers group gets the forums app's permissions
-    client.force_login(officer)
+    log_in(client, officer)
     return client
 
 
@@ -56,5 +57,5 @@ def test_suspension_added_in_admin_goes_through_the_service(officer_client, bob)
 
 def test_members_and_moderators_have_no_forum_admin(client, bob, moderator):
     for user in (bob, moderator):
-        client.force_login(user)
+        log_in(client, user)
         assert client.get("/admin/forums/post/").status_code == 302

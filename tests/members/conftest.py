@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 
 def _person(name, email, group=None, staff=False):
@@ -32,7 +33,7 @@ def officer(db):
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    log_in(client, officer)
     return client
 
 

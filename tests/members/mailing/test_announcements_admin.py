@@ -13,6 +13,7 @@ from members.mailing.tasks import build_weekly_digest
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
 from tests.members.factories import UserFactory
 from tests.members.mailing.factories import AnnouncementFactory, SubscriberFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def officer_client(client):
     sync_role_groups()
     officer = UserFactory(email="officer@example.org", name="Olwen Officer", is_staff=True)
     officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
-    client.force_login(officer)
+    log_in(client, officer)
     client.officer = officer
     return client
 
@@ -146,7 +147,7 @@ def test_only_officers_reach_the_mailing_admin(client, role):
         user = UserFactory()
         if role == "moderator":
             user.groups.add(Group.objects.get(name=MODERATORS_GROUP))
-        client.force_login(user)
+        log_in(client, user)
     response = client.get(reverse("admin:mailing_announcement_changelist"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
