@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.committee.models import ContactMessage, Election, Nomination, VoterRoll
+from members.committee.selectors import contact_copy_address
 
 # Members who have not voted are reminded once, in the last day before the ballot closes.
 REMINDER_BEFORE_CLOSE = timedelta(hours=24)
@@ -35,13 +36,15 @@ def send_committee_email(name, *, to, context, reply_to=None):
 
 
 def contact_message_deliver(contact_id):
-    """Email a stored message to the addresses recorded on it, and a copy to its sender."""
+    """Email a stored message to the addresses recorded on it, and a copy to a logged-in sender's verified address."""
     contact = ContactMessage.objects.get(pk=contact_id)
     recipients = [e.strip() for e in contact.delivered_to.split(",") if e.strip()]
     context = {"contact": contact}
     if recipients:
         send_committee_email("contact_message", to=recipients, context=context, reply_to=[contact.email])
-    send_committee_email("contact_copy", to=[contact.email], context=context)
+    copy_to = contact_copy_address(contact)
+    if copy_to:
+        send_committee_email("contact_copy", to=[copy_to], context=context)
 
 
 def nomination_email(nomination_id, kind):

@@ -11,6 +11,8 @@ from members.committee.tasks import send_contact_message
 
 CONTACT_LIMIT = 5  # messages
 CONTACT_WINDOW = 60 * 60  # seconds: 5 an hour per IP address and per sender email address
+# Per recipient role: someone rotating addresses (a botnet) still cannot flood one officer's inbox.
+CONTACT_ROLE_LIMIT = 20
 
 
 def _hit(key):
@@ -23,8 +25,9 @@ def _hit(key):
         return 1
 
 
-def contact_check_rate(*, ip, email):
-    """Count one attempt; raise RateLimited past the limit for this IP address or this email address."""
+def contact_check_rate(*, ip, email, role=None):
+    """Count one attempt; raise RateLimited past the limit for this IP address, this email address or the role
+    written to (the committee as a whole when no role is chosen)."""
     over = False
     for key in (f"committee-contact:ip:{ip}", f"committee-contact:email:{email.strip().lower()}"):
         if _hit(key) > CONTACT_LIMIT:
@@ -34,6 +37,11 @@ def contact_check_rate(*, ip, email):
             "You have sent several messages in the last hour. To protect the committee from spam, "
             "please wait an "
             "hour before sending another."
+        )
+    if _hit(f"committee-contact:role:{role.pk if role else 'committee'}") > CONTACT_ROLE_LIMIT:
+        raise RateLimited(
+            f"The {role.title if role else 'committee'} has had a great many messages in the last hour, so the form "
+            "is resting to protect them from spam. Please try again in an hour."
         )
 
 
