@@ -1,6 +1,8 @@
 """Demo data for members: invented people only. Safe to run again: it changes nothing the second time."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
@@ -20,6 +22,10 @@ from members.models import (
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
 
 DEMO_PASSWORD = "demo-pass-2026"
+# The demo moderator and officer need a second factor like any real one (members.second_factor). They share this
+# published authenticator-app secret, so a newcomer can log in with `manage.py demo_code` or any authenticator app.
+# Public like the password: demo accounts belong on a laptop, never on a real site.
+DEMO_TOTP_SECRET = "SIGPORTALDEMOTOTPSECRETFORTRYING"
 
 # The three accounts README and `make run` print. Names are invented.
 DEMO_ACCOUNTS = [
@@ -79,6 +85,9 @@ def seed(stdout=None):
         EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         if account["role"] in groups:
             user.groups.add(groups[account["role"]])
+            Authenticator.objects.get_or_create(
+                user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": encrypt(DEMO_TOTP_SECRET)}}
+            )
     _seed_people()
     return DEMO_ACCOUNTS
 

@@ -11,9 +11,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from members.models import PrinciplesAcceptance, PrinciplesVersion
+from members.redirects import is_on_site
 
 
 def current_principles():
@@ -84,7 +84,7 @@ def _come_back_to(request):
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
     referer = request.headers.get("referer", "")
-    if referer and url_has_allowed_host_and_scheme(referer, {request.get_host()}, request.is_secure()):
+    if is_on_site(referer, request):
         parts = urlsplit(referer)
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return "/"

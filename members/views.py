@@ -13,9 +13,9 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from members import redirects
 from members.forms import (
     DeleteAccountForm,
     IndividualMembershipForm,
@@ -223,17 +223,10 @@ def group_leave(request, slug):
 # ----------------------------------------------------------------------------------------------------
 
 
-def _safe_next(request, fallback="home"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
-
-
 @login_required
 def principles_accept_view(request):
     version = current_principles()
-    next_url = _safe_next(request, fallback="")
+    next_url = redirects.next_url(request, "")
     if version is None:
         return redirect(next_url or "home")
     form = PrinciplesAcceptForm(request.POST or None)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     # third party
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5.3's CSS and JS as static files
@@ -121,6 +122,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and messages: the admin and the moderation pages refuse a session without a second
+    # factor from anyone whose role requires one (members.second_factor).
+    "members.second_factor.SecondFactorMiddleware",
     # After authentication: activates the member's own time zone for every date shown.
     "members.middleware.MemberTimezoneMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
@@ -409,6 +413,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "change_password": "5/m/user",
 }
+
+# Two factors (allauth.mfa): open to every member from their account menu, and required of anyone with admin or
+# moderation access (members.second_factor). Passkeys are a second factor here, not a password replacement.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = SIG_SHORT_NAME
+# A code is accepted for one 30-second step either side: phone clocks drift and people type slowly (RFC 6238, 5.2).
+MFA_TOTP_TOLERANCE = 1
+# Browsers only allow passkeys on https, or on http://localhost while developing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ from django.test import Client
 
 from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 
 def verified_member(name=None, **fields):
@@ -44,5 +45,5 @@ def logged_in(user):
     """A client of its own per person, so one test can hold several people's sessions at once. Logging in writes
     (the last log-in time): do it before the queries a test counts."""
     client = Client()
-    client.force_login(user)
+    log_in(client, user)  # officers and moderators as if they had shown their second factor
     return client

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,11 +15,14 @@ from forums.errors import ForumError
 from forums.forms import ModeratePostForm, MoveForm, RevealForm, SlowModeForm, SuspendForm
 from forums.models import Suspension
 from forums.services import moderation, suspensions
+from members import redirects
 from members.roles import is_moderator, is_officer
+from members.second_factor import second_factor_required
 
 from .common import form_error, login_redirect, page_of, require_moderator
 
 
+@second_factor_required
 def moderation_queue(request):
     refusal = require_moderator(request)
     if refusal:
@@ -29,6 +31,7 @@ def moderation_queue(request):
     return render(request, "forums/moderation.html", {"pending": pending, "reported": reported})
 
 
+@second_factor_required
 def moderation_log(request):
     if not request.user.is_authenticated:
         return login_redirect(request)
@@ -38,6 +41,7 @@ def moderation_log(request):
     return render(request, "forums/moderation_log.html", {"page": page, "entries": page.object_list})
 
 
+@second_factor_required
 @require_POST
 def post_moderate(request, post_id):
     refusal = require_moderator(request)
@@ -49,7 +53,7 @@ def post_moderate(request, post_id):
     form = ModeratePostForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose an action.")
-        return redirect(request.POST.get("next") or reverse("forums:moderation"))
+        return redirect(redirects.next_url(request, "forums:moderation"))
     action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
     service = {"approve": moderation.post_approve, "hide": moderation.post_hide, "restore": moderation.post_restore}
     try:
@@ -59,12 +63,10 @@ def post_moderate(request, post_id):
     else:
         done = {"approve": "approved", "hide": "hidden; the author is told why", "restore": "restored"}[action]
         messages.success(request, f"Post #{post.pk} {done}.")
-    next_url = request.POST.get("next", "")
-    if not next_url.startswith("/forums/"):
-        next_url = reverse("forums:moderation")
-    return redirect(next_url)
+    return redirect(redirects.next_url(request, "forums:moderation"))
 
 
+@second_factor_required
 @require_POST
 def topic_moderate(request, forum_slug, topic_slug):
     refusal = require_moderator(request)
@@ -113,6 +115,7 @@ def topic_moderate(request, forum_slug, topic_slug):
     return redirect(topic.get_absolute_url())
 
 
+@second_factor_required
 def post_history(request, post_id):
     refusal = require_moderator(request)
     if refusal:
@@ -124,6 +127,7 @@ def post_history(request, post_id):
     return render(request, "forums/post_history.html", {"post": post, "revisions": revisions})
 
 
+@second_factor_required
 def post_reveal(request, post_id):
     """Moderators see who wrote an anonymous post, after giving a reason; each look is logged."""
     refusal = require_moderator(request)
@@ -153,6 +157,7 @@ def post_reveal(request, post_id):
     )
 
 
+@second_factor_required
 def member_suspend(request, user_id):
     refusal = require_moderator(request)
     if refusal:
@@ -182,6 +187,7 @@ def member_suspend(request, user_id):
     )
 
 
+@second_factor_required
 @require_POST
 def suspension_lift(request, suspension_id):
     refusal = require_moderator(request)

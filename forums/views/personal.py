@@ -5,13 +5,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from forums import selectors
 from forums.errors import ForumError
 from forums.models import Mute
 from forums.services import muting, watching
+from members import redirects
 
 
 @login_required
@@ -64,7 +64,4 @@ def member_mute(request, user_id):
             request,
             f"You muted {other.name}: their posts are folded away for you." if mute else f"You unmuted {other.name}.",
         )
-    next_url = request.POST.get("next", "")
-    if not next_url.startswith("/forums/"):
-        next_url = reverse("forums:muted")
-    return redirect(next_url)
+    return redirect(redirects.next_url(request, "forums:muted"))

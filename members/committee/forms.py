@@ -16,7 +16,7 @@ class ContactForm(forms.Form):
         help_text="Your message goes to everyone who currently holds this role.",
     )
     name = forms.CharField(label="Your name", max_length=150)
-    email = forms.EmailField(label="Your email address", help_text="We reply to this address and send you a copy.")
+    email = forms.EmailField(label="Your email address", help_text="We reply to this address.")
     subject = forms.CharField(label="Subject", max_length=200)
     message = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 8}), max_length=5000)
     # A honeypot: hidden from people (CSS and aria-hidden), filled in by naive bots.

@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from members.committee.models import (
@@ -55,6 +56,16 @@ def contact_recipients(role, today=None):
     if not emails:
         emails = list(current.filter(role__grants_officer=True).values_list("user__email", flat=True))
     return sorted(set(emails))
+
+
+def contact_copy_address(contact):
+    """Where the sender's copy goes: only to a logged-in sender's verified address (the one they typed, if it is
+    verified, else their primary one); a visitor gets none, so the form never mails an address someone typed in."""
+    if contact.sender_id is None:
+        return None
+    verified = EmailAddress.objects.filter(user_id=contact.sender_id, verified=True)
+    typed = verified.filter(email__iexact=contact.email).values_list("email", flat=True).first()
+    return typed or verified.order_by("-primary", "pk").values_list("email", flat=True).first()
 
 
 def candidates(call, role):

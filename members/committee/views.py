@@ -68,12 +68,12 @@ def contact(request):
             messages.success(request, "Thank you: your message has been sent to the committee.")
             return redirect("committee:contact")
         try:
-            contact_service.contact_check_rate(ip=client_ip(request), email=data["email"])
+            contact_service.contact_check_rate(ip=client_ip(request), email=data["email"], role=data["role"])
         except committee_errors.RateLimited as exc:
             form.add_error(None, str(exc))
             status = 429
         else:
-            contact_service.contact_message_send(
+            contact = contact_service.contact_message_send(
                 role=data["role"],
                 name=data["name"],
                 email=data["email"],
@@ -81,11 +81,9 @@ def contact(request):
                 message=data["message"],
                 sender=request.user,
             )
-            messages.success(
-                request,
-                f"Thank you: your message has been sent to the {data['role']}. A copy is on its way to "
-                f"{data['email']}.",
-            )
+            copy_to = selectors.contact_copy_address(contact)
+            copy_note = f" A copy is on its way to {copy_to}." if copy_to else ""
+            messages.success(request, f"Thank you: your message has been sent to the {data['role']}.{copy_note}")
             return redirect("committee:contact")
     elif request.method == "POST":
         status = 400

@@ -14,6 +14,7 @@ from tests.members.committee.factories import (
     open_role,
 )
 from tests.members.factories import PASSWORD
+from tests.second_factor import browser_log_in
 
 
 def test_member_nominates_officer_accepts_and_appoints(page, axe, transactional_db):
@@ -60,7 +61,7 @@ def test_member_nominates_officer_accepts_and_appoints(page, axe, transactional_
     call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     call.save()
     page.context.clear_cookies()
-    login(page, officer.email, PASSWORD)
+    browser_log_in(page, officer, PASSWORD)
     page.get_by_role("button", name="Ines Calloway").wait_for()
     page.goto("/admin/committee/nomination/")
     page.get_by_role("checkbox", name=re.compile("Select this object")).first.check()

@@ -14,6 +14,7 @@ from tests.e2e.helpers import login
 from tests.forums.factories import ForumFactory, TopicFactory
 from tests.forums.helpers import established_member
 from tests.members.factories import PASSWORD
+from tests.second_factor import browser_log_in
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_newcomer_post_is_approved_reported_hidden_and_logged(page, new_page, ax
 
     # The moderator approves it from the queue.
     mod = new_page()
-    login(mod, moderator.email, PASSWORD)
+    browser_log_in(mod, moderator, PASSWORD)
     mod.goto("/forums/moderation/")
     expect(mod.get_by_role("heading", name="Posts waiting for approval (1)")).to_be_visible()
     axe(mod, "forums-moderation-queue")
@@ -162,7 +163,7 @@ def test_moderator_reveals_an_anonymous_author_and_the_look_is_logged(page, axe,
         body="I was passed over again.",
         is_anonymous=True,
     )
-    login(page, people["moderator"].email, PASSWORD)
+    browser_log_in(page, people["moderator"], PASSWORD)
     page.goto(topic.get_absolute_url())
     expect(page.get_by_role("article", name="anonymous member")).to_be_visible()
     expect(page.get_by_text("Ada Quietly")).to_have_count(0)

@@ -4,6 +4,7 @@ from members.models import SubGroup
 from tests.e2e.helpers import login
 from tests.helpers import make_officer, verified_member
 from tests.members.factories import PASSWORD, ProfileFactory, UserFactory
+from tests.second_factor import browser_log_in
 
 
 def test_member_edits_profile_opts_in_and_finds_themselves_by_expertise(page, axe, db):
@@ -126,7 +127,7 @@ def test_officer_rejects_a_claim_with_a_reason_and_reads_the_membership_report(p
     ProfileFactory(user=claimant, region="wales")
     AssociationMembership.objects.create(user=claimant, kind="individual", membership_number="M555555")
 
-    login(page, officer.email, PASSWORD)
+    browser_log_in(page, officer, PASSWORD)
     page.goto("/admin/members/associationmembership/?status__exact=unverified")
     page.get_by_role("row", name="Keziah Elmstead").get_by_role("checkbox").check()
     page.get_by_label("Action:").select_option(label="Reject the selected claims with a reason (emails each member)")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from events.models import Attendance, Event, Registration, Session
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory
 from tests.helpers import verified_member
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ class TestPermissions:
 
     @pytest.mark.parametrize("who", ["member", "moderator"])
     def test_members_and_moderators_cannot(self, client, who, request):
-        client.force_login(request.getfixturevalue(who))
+        log_in(client, request.getfixturevalue(who))
         response = client.get(CHANGELIST)
         assert response.status_code == 302 and "login" in response.url
 

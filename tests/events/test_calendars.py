@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from events.models import CalendarFeedToken, Event, Registration
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_event_ics_has_join_links_only_for_a_confirmed_registrant(client, member
     join_url = event.sessions.get().join_url
     url = reverse("events:event-ics", args=[event.pk])
     assert join_url not in unfolded(client.get(url))
-    client.force_login(member)
+    log_in(client, member)
     RegistrationFactory(event=event, user=member, status=Registration.Status.WAITING)
     assert join_url not in unfolded(client.get(url))
     Registration.objects.filter(user=member).update(status=Registration.Status.CONFIRMED)
@@ -83,7 +84,7 @@ def test_personal_feed_has_my_registrations_with_join_links(client, member):
 
 
 def test_my_feed_url_is_shown_and_can_be_regenerated(client, member):
-    client.force_login(member)
+    log_in(client, member)
     body = client.get("/events/mine/").content.decode()
     old = CalendarFeedToken.objects.get(user=member).token
     assert f"/events/calendar/{old}.ics" in body
@@ -97,7 +98,7 @@ def test_my_feed_url_is_shown_and_can_be_regenerated(client, member):
 
 def test_regenerate_needs_post_and_login(client, member):
     assert client.post(reverse("events:feed-regenerate")).status_code == 302  # to the login page
-    client.force_login(member)
+    log_in(client, member)
     assert client.get(reverse("events:feed-regenerate")).status_code == 405
 
 

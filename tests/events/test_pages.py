@@ -12,6 +12,7 @@ from events.models import Attendance, Event, Registration
 from members.models import PrinciplesVersion
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory, SeriesFactory
 from tests.helpers import verified_member
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -99,13 +100,13 @@ class TestEventPage:
         assert "14:00 BST" in page_text(client.get(event.get_absolute_url()))
         member.time_zone = "America/New_York"
         member.save()
-        client.force_login(member)
+        log_in(client, member)
         assert "09:00 EDT" in page_text(client.get(event.get_absolute_url()))
 
     def test_draft_is_404_for_members_and_visible_to_officers(self, member_client, officer):
         event = EventFactory(status=Event.Status.DRAFT)
         assert member_client.get(event.get_absolute_url()).status_code == 404
-        member_client.force_login(officer)
+        log_in(member_client, officer)
         assert "Draft: only officers can see this" in page_text(member_client.get(event.get_absolute_url()))
 
     def test_a_slug_redirects_to_the_event(self, client):
@@ -151,7 +152,7 @@ class TestJoinLinks:
         RegistrationFactory(event=event, user=member, status=Registration.Status.WAITING)
         urls = list(event.sessions.values_list("join_url", flat=True))
         for person in (member, moderator, officer):
-            client.force_login(person)
+            log_in(client, person)
             body = page_text(client.get(event.get_absolute_url()))
             assert not any(url in body for url in urls), person
 
@@ -318,6 +319,6 @@ def test_promoted_member_sees_it_on_my_events(client, member, django_capture_on_
     services.registration_create(event_id=event.pk, user=member)
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(registration_id=first.pk, user=holder)
-    client.force_login(member)
+    log_in(client, member)
     body = page_text(client.get("/events/mine/"))
     assert "Promoted from the waiting list" in body

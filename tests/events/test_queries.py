@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events.models import Registration
 from tests.events.factories import EventFactory, RegistrationFactory, SeriesFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def make_events(n):
 @pytest.mark.parametrize("who", ["visitor", "member"])
 def test_event_list_queries_do_not_grow_with_events(client, member, who):
     if who == "member":
-        client.force_login(member)
+        log_in(client, member)
     make_events(2)
     few = queries_for(client, "/events/")
     make_events(28)
@@ -50,7 +51,7 @@ def test_home_page_queries_do_not_grow_with_events(client):
 
 
 def test_event_page_queries_do_not_grow_with_registrations(client, member):
-    client.force_login(member)
+    log_in(client, member)
     event = EventFactory(capacity=100, sessions=4)
     RegistrationFactory.create_batch(2, event=event)
     RegistrationFactory(event=event, user=member, status=Registration.Status.WAITING)
@@ -61,7 +62,7 @@ def test_event_page_queries_do_not_grow_with_registrations(client, member):
 
 
 def test_my_events_queries_do_not_grow_with_registrations(client, member):
-    client.force_login(member)
+    log_in(client, member)
     for _ in range(2):
         RegistrationFactory(user=member)
     client.get("/events/mine/")  # creates the feed token on the first visit

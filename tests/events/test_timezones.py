@@ -8,6 +8,7 @@ from django.urls import reverse
 from events.models import Event, Session
 from tests.events.factories import EventFactory
 from tests.events.test_admin import event_form
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_a_member_in_another_zone_sees_their_own_time_across_the_change(client, 
     # New York changes its clocks two weeks before London: on 27 March 2027 the gap is 4 hours, not 5.
     member.time_zone = "America/New_York"
     member.save()
-    client.force_login(member)
+    log_in(client, member)
     event = programme((utc(2027, 3, 27, 14), utc(2027, 3, 27, 15)))
     body = client.get(event.get_absolute_url()).content.decode()
     assert "10:00 EDT, Saturday 27 March 2027" in body

@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from forums.models import ModerationLogEntry, Suspension
 from forums.services import moderation, posting
+from tests.second_factor import log_in
 
 
 @pytest.mark.parametrize(
@@ -48,5 +49,5 @@ def test_suspension_added_in_admin_goes_through_the_service(officer_client, bob)
 
 def test_members_and_moderators_have_no_forum_admin(client, bob, moderator):
     for user in (bob, moderator):
-        client.force_login(user)
+        log_in(client, user)
         assert client.get("/admin/forums/post/").status_code == 302

@@ -7,6 +7,7 @@ from django.core import mail
 
 from forums.services import moderation, posting, reports, watching
 from tests.forums.helpers import established_member
+from tests.second_factor import log_in
 
 XSS_PAYLOADS = [
     "<script>alert('x')</script>",
@@ -67,7 +68,7 @@ def test_payloads_in_posts_titles_and_names_are_inert(
         topic = posting.topic_create(forum=forum, author=author, title=payload[:150], body=payload)
         post = posting.post_create(topic=topic, author=author, body=f"Reply: {payload}")
     reports.post_report(post=post, reporter=watcher, reason="other", text=payload)
-    client.force_login(watcher)
+    log_in(client, watcher)
     pages = [
         "/forums/",
         "/forums/open/",
@@ -81,7 +82,7 @@ def test_payloads_in_posts_titles_and_names_are_inert(
         response = client.get(path)
         assert response.status_code == 200, path
         assert_inert(response.content.decode())
-    client.force_login(moderator)
+    log_in(client, moderator)
     moderation.post_hide(post=post, moderator=moderator, reason=payload)
     for path in [
         "/forums/moderation/",
@@ -100,7 +101,7 @@ def test_payloads_in_posts_titles_and_names_are_inert(
 
 def test_links_in_posts_get_nofollow_ugc(client, forum, alice):
     topic = posting.topic_create(forum=forum, author=alice, title="Links", body="[a resource](https://example.org)")
-    client.force_login(alice)
+    log_in(client, alice)
     body = client.get(f"/forums/open/{topic.slug}/").content.decode()
     assert 'href="https://example.org"' in body and 'rel="nofollow ugc noopener"' in body
 

@@ -11,6 +11,7 @@ from forums.models import Forum
 from forums.services import moderation, suspensions
 from tests.forums.factories import PostFactory, TopicFactory
 from tests.forums.helpers import established_member
+from tests.second_factor import log_in
 
 ROLES = ["visitor", "member", "newcomer", "moderator", "officer", "suspended"]
 
@@ -51,7 +52,7 @@ def world(db, forum, public_forum, committee_forum, announcements, alice, modera
 def as_role(client, world, role):
     user = world["users"][role]
     if user:
-        client.force_login(user)
+        log_in(client, user)
     return user
 
 
@@ -149,11 +150,11 @@ def test_moderator_who_is_not_an_officer_sees_nothing_of_the_committee_forum_in_
 ):
     secret_post = PostFactory(topic=world["secret"], author=officer, body="Committee only draft", status="pending")
     moderation.topic_set_pinned(topic=world["secret"], moderator=officer, pinned=True, reason="Committee reason")
-    client.force_login(moderator)
+    log_in(client, moderator)
     assert "Committee only draft" not in client.get("/forums/moderation/").content.decode()
     assert "Committee reason" not in client.get("/forums/moderation/log/").content.decode()
     assert client.post(f"/forums/post/{secret_post.pk}/moderate/", {"action": "approve"}).status_code == 404
-    client.force_login(officer)
+    log_in(client, officer)
     assert "Committee only draft" in client.get("/forums/moderation/").content.decode()
     assert "Committee reason" in client.get("/forums/moderation/log/").content.decode()
 

@@ -7,6 +7,7 @@ from forums import personal_data
 from forums.models import ModerationLogEntry, Post, Report
 from forums.services import muting, posting, reading, reports, suspensions, watching
 from tests.forums.factories import PostFactory
+from tests.second_factor import log_in
 
 
 def test_forums_is_a_personal_data_provider():
@@ -48,7 +49,7 @@ def test_erase_keeps_posts_as_former_member_and_removes_the_rest(client, topic, 
     assert Report.objects.get().reporter is None
     entry = ModerationLogEntry.objects.get(action="suspend")
     assert entry.subject is None and "Bob" not in entry.target
-    client.force_login(alice)
+    log_in(client, alice)
     page = client.get(f"/forums/open/{topic.slug}/").content.decode()
     assert "former member" in page and "Still useful advice" in page and "Bob Carrow" not in page
     assert not Post.objects.filter(author=bob).exists()

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from forums.services import muting, reading
 from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
 from tests.helpers import verified_member
+from tests.second_factor import log_in
 
 
 def count_queries(client, path):
@@ -30,7 +31,7 @@ def test_forum_page_queries_do_not_grow_with_topics(client, settings, moderator)
     reader = verified_member("Reader")
     reading.topic_mark_read(member=reader, topic=big.topics.first(), up_to=big.topics.first().last_post_at)
     for user in (reader, moderator):
-        client.force_login(user)
+        log_in(client, user)
         assert count_queries(client, "/forums/small/") == count_queries(client, "/forums/big/")
     index_now = count_queries(client, "/forums/")
     _fill_forum(ForumFactory(slug="more"), 5)  # new content: members' shared fragment of the index is rendered again
@@ -59,7 +60,7 @@ def test_topic_page_queries_do_not_grow_with_posts(client, settings, forum, alic
     _fill_topic(small, 2, bob)
     _fill_topic(big, 30, bob)
     for user in (bob, moderator):
-        client.force_login(user)
+        log_in(client, user)
         # Warm both (the first view creates the read marker), then compare.
         client.get("/forums/open/small-topic/")
         client.get("/forums/open/big-topic/")
@@ -69,7 +70,7 @@ def test_topic_page_queries_do_not_grow_with_posts(client, settings, forum, alic
 def test_index_and_home_queries_do_not_grow_with_forums(client, alice):
     for i in range(2):
         TopicFactory(forum=ForumFactory(slug=f"a{i}"), author=alice)
-    client.force_login(alice)
+    log_in(client, alice)
     few_index, few_home = count_queries(client, "/forums/"), count_queries(client, "/")
     for i in range(30):
         TopicFactory(forum=ForumFactory(slug=f"b{i}"), author=alice)
@@ -86,7 +87,7 @@ def test_moderation_queue_queries_do_not_grow(client, forum, alice, moderator):
             reported = PostFactory(topic=post.topic)
             Report.objects.create(post=reported, reporter=alice, reason="spam")
 
-    client.force_login(moderator)
+    log_in(client, moderator)
     fill(2)
     few = count_queries(client, "/forums/moderation/")
     fill(28)

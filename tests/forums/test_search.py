@@ -6,6 +6,7 @@ from django.db import connection
 from forums import selectors
 from forums.services import moderation
 from tests.forums.factories import PostFactory, TopicFactory
+from tests.second_factor import log_in
 
 
 @pytest.fixture
@@ -45,7 +46,7 @@ def test_officers_find_committee_posts_but_never_hidden_or_pending(corpus, offic
 
 
 def test_search_page_counts_and_snippets_leak_nothing(client, corpus, bob):
-    client.force_login(bob)
+    log_in(client, bob)
     body = client.get("/forums/search/?q=captions").content.decode()
     assert "Confidential" not in body and "Captions budget" not in body
     assert "Hidden captions" not in body and "Pending captions" not in body
@@ -55,13 +56,13 @@ def test_search_page_counts_and_snippets_leak_nothing(client, corpus, bob):
 
 
 def test_search_with_only_committee_words_finds_nothing_for_members(client, corpus, bob):
-    client.force_login(bob)
+    log_in(client, bob)
     body = client.get("/forums/search/?q=confidential+vendor+contract").content.decode()
     assert "No posts found" in body
 
 
 def test_empty_and_odd_queries(client, corpus, bob):
-    client.force_login(bob)
+    log_in(client, bob)
     assert client.get("/forums/search/").status_code == 200
     assert client.get("/forums/search/?q=").status_code == 200
     assert client.get("/forums/search/?q=%27%22%3B--").status_code == 200

@@ -7,10 +7,11 @@ from forums.models import ModerationLogEntry, Post, Report, Status
 from forums.services import moderation, posting, suspensions
 from tests.forums.factories import PostFactory, TopicFactory
 from tests.forums.helpers import established_member
+from tests.second_factor import log_in
 
 
 def login(client, user):
-    client.force_login(user)
+    log_in(client, user)
     return client
 
 
@@ -301,7 +302,7 @@ def test_every_form_on_topic_and_queue_pages_carries_a_csrf_token(client, topic,
 
     PostFactory(topic=topic, author=bob, status="pending")
     Report.objects.create(post=topic.posts.first(), reporter=bob, reason="spam")
-    client.force_login(moderator)
+    log_in(client, moderator)
     for path in [f"/forums/open/{topic.slug}/", "/forums/moderation/"]:
         html = client.get(path).content.decode()
         forms = re.findall(r'<form method="post".*?</form>', html, flags=re.S)

@@ -6,6 +6,7 @@ from django.core import mail
 
 from members.models import User
 from tests.members.factories import PASSWORD, UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_a_member_without_admin_access_is_refused_by_the_admin(member_client):
 
 def test_an_officer_reaches_the_admin(client):
     officer = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(officer)
+    log_in(client, officer)
     assert client.get("/admin/").status_code == 200
 
 

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import AssociationMembership, Organisation, Profile, User
 from tests.members.factories import ProfileFactory, UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 USERS = "/admin/members/user/"
@@ -86,7 +87,7 @@ def test_report_is_linked_from_the_members_list(officer_client, people):
 
 @pytest.mark.parametrize("who", ["member", "moderator"])
 def test_members_and_moderators_cannot_see_the_members_admin(client, request, who, people):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     for url in [USERS, REPORT]:
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
@@ -120,7 +121,7 @@ def test_members_list_query_count_does_not_grow(officer_client):
 
 def test_officer_without_group_but_staff_flag_only_cannot_export(client, people):
     staff = UserFactory(is_staff=True)
-    client.force_login(staff)
+    log_in(client, staff)
     assert client.get(USERS).status_code == 403
     assert client.get(REPORT).status_code == 403
     assert Profile.objects.count() == 3 and User.objects.count() >= 3

@@ -10,6 +10,7 @@ from members.membership import (
 )
 from members.models import AssociationMembership, Organisation
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 PAGE = "/account/membership/"
@@ -68,7 +69,7 @@ def test_a_non_member_organisation_is_not_offered(northfield):
 
 def test_claim_through_organisation_waits_for_an_officer(client, northfield):
     user = _with_email("a@northfield.ac.uk")
-    client.force_login(user)
+    log_in(client, user)
     page = client.get(PAGE).content.decode()
     assert "I am a member through Northfield College" in page
     client.post(PAGE, {"claim": "organisation", "organisation": northfield.pk})
@@ -81,7 +82,7 @@ def test_claim_is_verified_automatically_when_the_organisation_trusts_its_domain
     northfield.trust_email_domains = True
     northfield.save()
     user = _with_email("a@northfield.ac.uk")
-    client.force_login(user)
+    log_in(client, user)
     response = client.post(PAGE, {"claim": "organisation", "organisation": northfield.pk}, follow=True)
     assert b"You are now recorded as a member through Northfield College" in response.content
     assert is_current_association_member(user)
@@ -201,7 +202,7 @@ def test_officer_rejects_with_a_reason_through_an_intermediate_page(
 
 @pytest.mark.parametrize("who", ["member", "moderator"])
 def test_members_and_moderators_cannot_reach_the_claims_admin(client, request, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(CHANGELIST)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 

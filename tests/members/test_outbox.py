@@ -19,6 +19,7 @@ from members import outbox, sending
 from members.models import OutboxEmail
 from members.tasks import sweep_outbox
 from tests.mail import FlakyBackend, refused_recipient
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_a_refused_recipient_fails_at_once_and_the_others_still_go(flaky):
 
 
 def test_after_trying_for_the_give_up_time_the_email_is_failed_and_officers_can_send_it_again(
-    flaky, settings, admin_client, django_capture_on_commit_callbacks
+    flaky, settings, client, admin_user, django_capture_on_commit_callbacks
 ):
     settings.OUTBOX_GIVE_UP_SECONDS = 3600
     record(1)
@@ -116,6 +117,7 @@ def test_after_trying_for_the_give_up_time_the_email_is_failed_and_officers_can_
     row = OutboxEmail.objects.get()
     assert row.status == OutboxEmail.Status.FAILED
 
+    admin_client = log_in(client, admin_user)
     changelist = admin_client.get("/admin/members/outboxemail/?status__exact=failed")
     assert "reader0@example.org" in changelist.content.decode()
     flaky.fail_after = None

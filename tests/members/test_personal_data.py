@@ -9,6 +9,7 @@ from members.models import AssociationMembership, PrinciplesAcceptance, Profile,
 from members.your_data import FORMER_MEMBER_NAME, erase_account, export_personal_data
 from tests.members import fake_provider
 from tests.members.factories import PASSWORD, PrinciplesVersionFactory, ProfileFactory, SubGroupFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +106,7 @@ def test_deleted_member_disappears_from_directory_and_frees_their_email(member, 
     old_email = member.email
     erase_account(member)
     client = Client()
-    client.force_login(other_member)
+    log_in(client, other_member)
     assert client.get(f"/members/{member.pk}/").status_code == 404
     assert b"Robin Testmember" not in client.get("/directory/").content
     assert not User.objects.filter(email=old_email).exists()
@@ -148,7 +149,7 @@ def test_officers_see_the_deletion_in_the_admin_log_but_not_the_data(member, off
 
 @pytest.mark.parametrize("who", ["member", "moderator"])
 def test_only_officers_read_the_admin_log(client, request, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert client.get("/admin/admin/logentry/").status_code == 302
 
 

@@ -7,6 +7,7 @@ from PIL import Image
 
 from members.models import AssociationMembership, Organisation, Profile
 from tests.members.factories import ProfileFactory, UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 EDIT = "/account/profile/"
@@ -205,7 +206,7 @@ def test_sharing_choices_hide_fields(member_client, other_member):
 @pytest.mark.parametrize("who", ["member", "moderator", "officer"])
 def test_hidden_profile_is_404_for_everyone_else(client, request, other_member, who):
     ProfileFactory(user=other_member, show_in_directory=False)
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert client.get(f"/members/{other_member.pk}/").status_code == 404
 
 

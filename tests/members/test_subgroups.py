@@ -5,6 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import PrinciplesAcceptance, SubGroupMembership
 from tests.members.factories import PrinciplesVersionFactory, ProfileFactory, SubGroupFactory, UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_member_joins_listed_then_changes_mind_then_leaves(member_client, member
 
 def test_join_and_leave_need_post_and_a_csrf_token(member, group):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
+    log_in(client, member)
     assert client.get("/groups/portfolio-support/join/").status_code == 405
     assert client.post("/groups/portfolio-support/join/", {"listed": "on"}).status_code == 403
     assert client.post("/groups/portfolio-support/leave/").status_code == 403

@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.second_factor import log_in
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,7 +31,7 @@ def test_a_page_for_moderators_tells_a_member_whom_to_ask(member_client):
 
 def test_an_expired_form_says_what_to_do(member):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(member)
+    log_in(client, member)
     response = client.post("/account/profile/", {"name": "Robin"})
     assert response.status_code == 403
     page = response.content.decode()

@@ -20,6 +20,7 @@ from members.models import PrinciplesAcceptance, PrinciplesVersion
 from tests.events.factories import EventFactory, SessionFactory
 from tests.forums.factories import ForumFactory, PostFactory, TopicFactory
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 HOSTILE_QUERIES = [
     "q=%00",
@@ -112,7 +113,7 @@ def _walk(client, values, member=None):
     for path in paths:
         if member is not None:
             # Again before every path: the walk posts to the log-out URL too.
-            client.force_login(member)
+            log_in(client, member)
         for number, query in enumerate(HOSTILE_QUERIES):
             # A form's view reads the query string the way its page does: a few POSTs cover what differs.
             for method in ("get", "post") if number < 3 else ("get",):
@@ -124,7 +125,7 @@ def _walk(client, values, member=None):
         if path.startswith("/admin/") and path.count("/") > 4:
             continue
         if member is not None:
-            client.force_login(member)
+            log_in(client, member)
         for method in ("get", "post"):
             response = getattr(client, method)(path)
             if response.status_code >= 500:

@@ -18,6 +18,7 @@ from members.models import PrinciplesAcceptance, PrinciplesVersion
 from sigportal.views import server_error
 from tests.forums.factories import ForumFactory, TopicFactory
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 from tests.sigportal.services import CuttableProxy, ThrowawayRedis, free_port
 
 PASSWORD = "a-long-test-password-2026"
@@ -167,7 +168,7 @@ class TestDatabaseDown:
         settings.DEBUG = False
         member = UserFactory(name="Pat Member")
         client = Client(raise_request_exception=False)
-        client.force_login(member)
+        log_in(client, member)
         assert client.get("/events/").status_code == 200
 
         database_behind_proxy.cut()
@@ -202,7 +203,7 @@ class TestDatabaseDown:
         PrinciplesAcceptance.objects.create(user=user, version=version)
         topic = TopicFactory(forum=ForumFactory(slug="open", visibility=Forum.Visibility.MEMBERS))
         client = Client(raise_request_exception=False)
-        client.force_login(user)
+        log_in(client, user)
         client.get(f"/forums/open/{topic.slug}/")
 
         database_behind_proxy.cut()

@@ -27,6 +27,7 @@ from members.models import Profile
 from tests.members.committee.factories import CommitteeRoleFactory, NominationCallFactory, association_member, open_role
 from tests.members.committee.factories import statement as nomination_statement
 from tests.processes import ROOT, Process, free_port, wait_for_port
+from tests.second_factor import log_in
 
 BUCKET = "sigportal-uploads"
 PDF = b"%PDF-1.4\n%proof of membership\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -150,7 +151,7 @@ def _photo():
 def test_a_profile_photo_lands_in_the_bucket_and_is_served_from_its_address(
     client, member, settings, s3_storage, s3_endpoint
 ):
-    client.force_login(member)
+    log_in(client, member)
     response = client.post(
         "/account/profile/",
         {
@@ -186,7 +187,7 @@ def test_a_proof_of_membership_stays_private_in_the_bucket_yet_officers_download
     open_role(call, CommitteeRoleFactory(title="Chair", slug="chair", order=1))
     question = NominationQuestion.objects.create(call=call, text="Can you attend?", required=True)
     association_member(member)
-    client.force_login(member)
+    log_in(client, member)
     response = client.post(
         f"/committee/calls/{call.slug}/nominate/chair/",
         {
@@ -209,7 +210,7 @@ def test_a_proof_of_membership_stays_private_in_the_bucket_yet_officers_download
 
     proof_url = f"/committee/nominations/{nomination.pk}/proof/"
     assert client.get(proof_url).status_code == 403  # the nominee: officers only
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.get(proof_url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 # Each app seeds its own demo data, in this order: members first, since the others use its people.
 DEMO_SEEDERS = [
@@ -24,3 +24,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Demo accounts (password for all: {DEMO_PASSWORD}):"))
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['role']:<10} {account['email']}")
+        self.stdout.write(
+            f"The moderator and the officer log in with a second factor: the code `python manage.py demo_code` "
+            f"prints, or an authenticator app given the secret {DEMO_TOTP_SECRET}."
+        )

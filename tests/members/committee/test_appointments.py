@@ -10,6 +10,7 @@ from members.committee.tasks import sync_committee_access
 from members.roles import is_moderator, is_officer
 from tests.members.committee.factories import CommitteeRoleFactory
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,7 @@ def test_deleting_the_account_keeps_the_name_in_history():
 def test_officer_sees_change_history_in_the_admin(client, officer):
     role = CommitteeRoleFactory(title="Chair")
     appointment = appointments.appointment_create(role=role, user=UserFactory(name="Listed Holder"), by=officer)
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.get("/admin/committee/appointmentchange/")
     assert response.status_code == 200
     assert "Listed Holder" in response.content.decode()
@@ -149,7 +150,7 @@ def test_officer_sees_change_history_in_the_admin(client, officer):
 def test_admin_add_and_edit_go_through_the_services(client, officer):
     role = CommitteeRoleFactory(title="Chair", default_term_years=3)
     holder = UserFactory(name="Added In Admin")
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.post(
         "/admin/committee/appointment/add/",
         {
@@ -194,7 +195,7 @@ def test_a_full_role_refuses_another_appointment_and_changes_nothing(client, off
     appointments.appointment_create(role=role, user=UserFactory())
     with pytest.raises(errors.CommitteeError, match="All 1 seat"):
         appointments.appointment_create(role=role, user=UserFactory())
-    client.force_login(officer)
+    log_in(client, officer)
     newcomer = UserFactory()
     response = client.post(
         "/admin/committee/appointment/add/",

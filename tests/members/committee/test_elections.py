@@ -17,6 +17,7 @@ from tests.members.committee.factories import (
     open_role,
 )
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 NOW = timezone.now()
@@ -76,7 +77,7 @@ def test_uncontested_role_cannot_go_to_an_election():
 
 def test_a_vote_is_recorded_secretly_with_a_receipt(client, contested):
     election, people, voters = contested
-    client.force_login(voters[0])
+    log_in(client, voters[0])
     page = client.get(f"/committee/elections/{election.pk}/vote/")
     html = page.content.decode()
     assert page.status_code == 200
@@ -114,7 +115,7 @@ def test_candidates_appear_in_random_order():
 
 def test_voting_twice_is_refused_and_changes_nothing(client, contested):
     election, people, voters = contested
-    client.force_login(voters[0])
+    log_in(client, voters[0])
     client.post(f"/committee/elections/{election.pk}/vote/", {"candidates": [people[0].pk]})
     response = client.post(f"/committee/elections/{election.pk}/vote/", {"candidates": [people[1].pk]})
     assert response.status_code == 403
@@ -124,7 +125,7 @@ def test_voting_twice_is_refused_and_changes_nothing(client, contested):
 
 def test_not_on_the_roll_cannot_vote(client, contested, member):
     election, people, _ = contested
-    client.force_login(member)
+    log_in(client, member)
     assert client.get(f"/committee/elections/{election.pk}/vote/").status_code == 403
     response = client.post(f"/committee/elections/{election.pk}/vote/", {"candidates": [people[0].pk]})
     assert response.status_code == 403
@@ -157,7 +158,7 @@ def test_tampered_ballots_are_refused(client, contested, tamper):
         "nonsense": ["1; DROP TABLE"],
         "empty": [],
     }[tamper]
-    client.force_login(voters[0])
+    log_in(client, voters[0])
     response = client.post(f"/committee/elections/{election.pk}/vote/", {"candidates": choices})
     assert response.status_code == 400
     assert "alert-danger" in response.content.decode()
@@ -177,7 +178,7 @@ def test_results_published_after_close_and_winners_appointed(client, contested, 
     assert "Results: 3 ballots cast for 2 seats" in html
     results = selectors.election_results(election)
     assert [r["votes"] for r in results["rows"]] == [3, 2, 1] and not results["tie"]
-    client.force_login(officer)
+    log_in(client, officer)
     client.post("/admin/committee/election/", {"action": "declare_winners", "_selected_action": [election.pk]})
     assert set(Nomination.objects.filter(status="elected").values_list("pk", flat=True)) == {
         people[0].pk,
@@ -196,7 +197,7 @@ def test_tie_needs_officers_choice_and_a_recorded_reason(client, contested, offi
     assert selectors.election_results(election)["tie"]
     with pytest.raises(errors.ElectionError, match="tied"):
         elections.election_declare_winners(election=election, by=officer)
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.post(
         "/admin/committee/election/", {"action": "declare_winners", "_selected_action": [election.pk]}
     )
@@ -248,7 +249,7 @@ def test_officer_opens_an_election_in_the_admin(client, officer):
     for _ in range(2):
         NominationFactory(call=call, role=role, status="accepted")
     association_member(UserFactory())
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.post(
         "/admin/committee/election/add/",
         {

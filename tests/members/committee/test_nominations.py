@@ -20,6 +20,7 @@ from tests.members.committee.factories import (
     statement,
 )
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -94,7 +95,7 @@ def test_bst_deadline_names_the_zone(client):
 
 
 def test_member_submits_a_nomination_and_gets_a_confirmation(client, call, nominee, django_capture_on_commit_callbacks):
-    client.force_login(nominee)
+    log_in(client, nominee)
     response = submit(client, call, capture=django_capture_on_commit_callbacks, words=200)
     assert response.status_code == 302
     nomination = Nomination.objects.get()
@@ -109,14 +110,14 @@ def test_member_submits_a_nomination_and_gets_a_confirmation(client, call, nomin
 
 
 def test_separate_nominations_for_separate_roles(client, call, nominee):
-    client.force_login(nominee)
+    log_in(client, nominee)
     assert submit(client, call, "chair").status_code == 302
     assert submit(client, call, "co-chair").status_code == 302
     assert Nomination.objects.count() == 2
 
 
 def test_statement_of_201_words_is_refused_with_the_count(client, call, nominee):
-    client.force_login(nominee)
+    log_in(client, nominee)
     response = submit(client, call, words=201)
     assert response.status_code == 400
     assert "Your statement has 201 words; the limit is 200. Please remove 1." in response.content.decode()
@@ -133,7 +134,7 @@ def test_statement_of_201_words_is_refused_with_the_count(client, call, nominee)
     ],
 )
 def test_statement_edge_cases(client, call, nominee, text, ok):
-    client.force_login(nominee)
+    log_in(client, nominee)
     response = submit(client, call, statement=text)
     assert (response.status_code == 302) is ok
     assert Nomination.objects.exists() is ok
@@ -151,7 +152,7 @@ def test_word_limit_is_also_enforced_by_the_service(call, nominee):
 
 
 def test_second_nomination_for_the_same_role_is_refused(client, call, nominee):
-    client.force_login(nominee)
+    log_in(client, nominee)
     submit(client, call)
     first = Nomination.objects.get()
     response = submit(client, call, words=20)
@@ -163,7 +164,7 @@ def test_second_nomination_for_the_same_role_is_refused(client, call, nominee):
 
 
 def test_required_question_must_be_answered(client, call, nominee):
-    client.force_login(nominee)
+    log_in(client, nominee)
     question = call.questions.get()
     response = submit(client, call, **{f"question_{question.pk}": ""})
     assert response.status_code == 400
@@ -171,7 +172,7 @@ def test_required_question_must_be_answered(client, call, nominee):
 
 
 def test_non_member_is_told_why_and_how_to_fix_it(client, call, member):
-    client.force_login(member)
+    log_in(client, member)
     response = client.get(f"/committee/calls/{call.slug}/nominate/chair/")
     assert response.status_code == 403
     html = response.content.decode()
@@ -242,7 +243,7 @@ def test_one_second_after_the_deadline_is_refused(call, nominee, deadline):
 def test_after_the_deadline_the_form_is_closed(client, call, nominee):
     call.closes_at = timezone.now() - datetime.timedelta(seconds=1)
     call.save()
-    client.force_login(nominee)
+    log_in(client, nominee)
     response = submit(client, call)
     assert response.status_code == 403
     assert "deadline" in response.content.decode()
@@ -255,7 +256,7 @@ def test_after_the_deadline_the_form_is_closed(client, call, nominee):
 def test_uploaded_pdf_is_stored_privately_and_only_officers_can_read_it(
     client, call, nominee, officer, moderator, settings
 ):
-    client.force_login(nominee)
+    log_in(client, nominee)
     upload = SimpleUploadedFile("membership.pdf", PDF, content_type="application/pdf")
     assert submit(client, call, proof_kind="upload", proof_file=upload).status_code == 302
     nomination = Nomination.objects.get()
@@ -267,16 +268,16 @@ def test_uploaded_pdf_is_stored_privately_and_only_officers_can_read_it(
     assert client.get(url).status_code == 403  # the nominee themselves: officers only
     client.logout()
     assert client.get(url).status_code == 302  # visitor: log in
-    client.force_login(moderator)
+    log_in(client, moderator)
     assert client.get(url).status_code == 403
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
 
 
 def test_png_is_accepted(client, call, nominee):
-    client.force_login(nominee)
+    log_in(client, nominee)
     upload = SimpleUploadedFile("card.png", PNG, content_type="image/png")
     assert submit(client, call, proof_kind="upload", proof_file=upload).status_code == 302
 
@@ -291,7 +292,7 @@ def test_png_is_accepted(client, call, nominee):
     ],
 )
 def test_bad_proof_files_are_refused(client, call, nominee, name, content, message):
-    client.force_login(nominee)
+    log_in(client, nominee)
     upload = SimpleUploadedFile(name, content)
     response = submit(client, call, proof_kind="upload", proof_file=upload)
     assert response.status_code == 400
@@ -300,7 +301,7 @@ def test_bad_proof_files_are_refused(client, call, nominee, name, content, messa
 
 
 def test_upload_chosen_without_a_file(client, call, nominee):
-    client.force_login(nominee)
+    log_in(client, nominee)
     response = submit(client, call, proof_kind="upload")
     assert response.status_code == 400
     assert "Upload your proof of membership" in response.content.decode()
@@ -310,7 +311,7 @@ def test_upload_chosen_without_a_file(client, call, nominee):
 
 
 def test_edit_then_withdraw_before_the_deadline(client, call, nominee, django_capture_on_commit_callbacks):
-    client.force_login(nominee)
+    log_in(client, nominee)
     submit(client, call)
     nomination = Nomination.objects.get()
     edit_url = f"/committee/nominations/{nomination.pk}/edit/"
@@ -335,7 +336,7 @@ def test_edit_then_withdraw_before_the_deadline(client, call, nominee, django_ca
 def test_someone_elses_nomination_cannot_be_edited_or_withdrawn(client, call, nominee):
     other = association_member(UserFactory())
     theirs = NominationFactory(call=call, role=chair(call), nominee=other)
-    client.force_login(nominee)
+    log_in(client, nominee)
     assert client.get(f"/committee/nominations/{theirs.pk}/edit/").status_code == 404
     assert client.post(f"/committee/nominations/{theirs.pk}/withdraw/").status_code == 404
     theirs.refresh_from_db()
@@ -346,7 +347,7 @@ def test_after_the_deadline_the_nomination_is_read_only(client, call, nominee):
     nomination = NominationFactory(call=call, role=chair(call), nominee=nominee)
     call.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     call.save()
-    client.force_login(nominee)
+    log_in(client, nominee)
     response = client.get(f"/committee/nominations/{nomination.pk}/edit/")
     assert "has passed" in response.content.decode()
     response = client.post(f"/committee/nominations/{nomination.pk}/edit/", form_data(call, words=3))
@@ -368,7 +369,7 @@ def action(client, name, nominations_, **extra):
 
 def test_officer_accepts_and_the_nominee_is_emailed(client, call, officer, django_capture_on_commit_callbacks):
     nomination = NominationFactory(call=call, role=chair(call))
-    client.force_login(officer)
+    log_in(client, officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = action(client, "accept", [nomination])
     assert response.status_code == 302
@@ -379,7 +380,7 @@ def test_officer_accepts_and_the_nominee_is_emailed(client, call, officer, djang
 
 def test_decline_asks_for_a_reason_then_emails_it(client, call, officer, django_capture_on_commit_callbacks):
     nomination = NominationFactory(call=call, role=chair(call))
-    client.force_login(officer)
+    log_in(client, officer)
     response = action(client, "decline", [nomination])
     assert response.status_code == 200 and "Reason (the nominee is told this)" in response.content.decode()
     nomination.refresh_from_db()
@@ -394,7 +395,7 @@ def test_decline_asks_for_a_reason_then_emails_it(client, call, officer, django_
 
 def test_admin_lists_by_call_and_role_and_is_read_only(client, call, officer):
     nomination = NominationFactory(call=call, role=chair(call))
-    client.force_login(officer)
+    log_in(client, officer)
     response = client.get(f"/admin/committee/nomination/?call__id__exact={call.pk}&role__id__exact={chair(call).pk}")
     assert response.status_code == 200 and str(nomination.nominee) in response.content.decode()
     client.post(f"/admin/committee/nomination/{nomination.pk}/change/", {"statement": "Edited by an officer"})
@@ -406,7 +407,7 @@ def test_appoint_uncontested_candidates_after_the_deadline(client, call, officer
     co_chair = call.roles.get(slug="co-chair")
     first = NominationFactory(call=call, role=co_chair, status="accepted", nominee=UserFactory(name="Uncontested One"))
     second = NominationFactory(call=call, role=co_chair, status="accepted")
-    client.force_login(officer)
+    log_in(client, officer)
     action(client, "appoint", [first, second])
     assert Appointment.objects.count() == 0  # still open: not yet
     call.closes_at = timezone.now() - datetime.timedelta(hours=1)
@@ -425,7 +426,7 @@ def test_appoint_refuses_a_contested_role(client, call, officer):
     NominationFactory(call=call, role=role, status="accepted")
     call.closes_at = timezone.now() - datetime.timedelta(hours=1)
     call.save()
-    client.force_login(officer)
+    log_in(client, officer)
     response = action(client, "appoint", [a])
     assert response.status_code == 302
     assert Appointment.objects.count() == 0
@@ -437,7 +438,7 @@ def test_appoint_refuses_a_contested_role(client, call, officer):
 def test_non_officers_cannot_review(client, call, who, member, moderator):
     nomination = NominationFactory(call=call, role=chair(call))
     if who != "visitor":
-        client.force_login(member if who == "member" else moderator)
+        log_in(client, member if who == "member" else moderator)
     response = action(client, "accept", [nomination])
     assert response.status_code == 302 and "/login/" in response.url
     nomination.refresh_from_db()
@@ -476,7 +477,7 @@ def test_call_page_query_count_does_not_grow_with_candidates(client):
 
 def test_a_declined_nomination_cannot_be_edited(client, call, nominee):
     nomination = NominationFactory(call=call, role=chair(call), nominee=nominee, status="declined")
-    client.force_login(nominee)
+    log_in(client, nominee)
     response = client.get(f"/committee/nominations/{nomination.pk}/edit/")
     assert "Officers have already decided" in response.content.decode()
     response = client.post(f"/committee/nominations/{nomination.pk}/edit/", form_data(call, words=3))

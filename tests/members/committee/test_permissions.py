@@ -15,6 +15,7 @@ from tests.members.committee.factories import (
     open_role,
 )
 from tests.members.factories import UserFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 ROLES = ["visitor", "member", "moderator", "officer"]
@@ -45,7 +46,7 @@ def world():
 def as_role(client, member, moderator, officer):
     def login(who):
         if who != "visitor":
-            client.force_login({"member": member, "moderator": moderator, "officer": officer}[who])
+            log_in(client, {"member": member, "moderator": moderator, "officer": officer}[who])
         return client
 
     return login

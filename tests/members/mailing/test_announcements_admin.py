@@ -12,6 +12,7 @@ from members.mailing.tasks import build_weekly_digest
 from tests.helpers import make_moderator
 from tests.members.factories import UserFactory
 from tests.members.mailing.factories import AnnouncementFactory, SubscriberFactory
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_only_officers_reach_the_mailing_admin(client, role):
         user = UserFactory()
         if role == "moderator":
             make_moderator(user)
-        client.force_login(user)
+        log_in(client, user)
     response = client.get(reverse("admin:mailing_announcement_changelist"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]

@@ -10,6 +10,7 @@ from members.mailing.models import Subscriber
 from tests.members.factories import UserFactory
 from tests.members.mailing.factories import SubscriberFactory
 from tests.members.mailing.helpers import link_in
+from tests.second_factor import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +181,7 @@ def test_member_subscribes_verified_address_from_account_settings_without_confir
 def test_member_without_verified_address_is_asked_to_verify(client):
     user = UserFactory()
     EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
-    client.force_login(user)
+    log_in(client, user)
     response = client.post(reverse("mailing:preferences"), {"frequency": "weekly", "action": "save"})
     assert response.status_code in (200, 400)
     assert not Subscriber.objects.filter(status=Subscriber.Status.ACTIVE).exists()
