@@ -4,7 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -90,6 +92,10 @@ class AssociationMembershipInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ["organisation"]
     readonly_fields = ["verified_by", "verified_at", "created_at"]
+
+
+# Fields that give or take away access: only a superuser may change them.
+PROTECTED_USER_FIELDS = {"is_staff", "is_superuser", "groups", "user_permissions"}
 
 
 CSV_COLUMNS = [
@@ -181,6 +187,51 @@ class UserAdmin(DjangoUserAdmin):
             writer.writerow([csv_safe(v) for v in row])
         return response
 
+    # --- Only a superuser hands out access --------------------------------------------------------------------
+    # Officers manage people, not the permission system: the access fields are left out of their form (so a
+    # forged POST of is_superuser=on is not even read), save_model refuses a change that slips through anyway,
+    # and the accounts of officers and superusers are read-only to them (changing one's email or password would
+    # take over their rights).
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in PROTECTED_USER_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return [f for f in self.list_filter if f not in PROTECTED_USER_FIELDS]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and (obj.is_superuser or obj.is_staff):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and (obj.is_superuser or obj.is_staff):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            before = User.objects.filter(pk=obj.pk).first() if change else None
+            if before is None:
+                if obj.is_superuser or obj.is_staff:
+                    raise PermissionDenied
+            elif obj.is_superuser != before.is_superuser or obj.is_staff != before.is_staff:
+                raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not request.user.is_superuser and {"groups", "user_permissions"} & set(form.changed_data):
+            raise PermissionDenied
+        super().save_related(request, form, formsets, change)
+
     def get_urls(self):
         return [
             path(
@@ -213,6 +264,32 @@ class RejectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=2000,
     )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """
+    Groups are the committee's permission sets (members/roles.py), rewritten from code after every migrate.
+    Only a superuser may edit them, and even a superuser only grants permissions they hold (all of them).
+    """
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(AssociationMembership)

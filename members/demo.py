@@ -2,7 +2,6 @@
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.utils import timezone
@@ -17,7 +16,7 @@ from members.models import (
     SubGroupMembership,
     User,
 )
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from members.roles import CHAIR, MODERATOR, grant_permission_set, sync_role_groups
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -66,19 +65,16 @@ def seed(stdout=None):
     )
 
     sync_role_groups()
-    groups = {
-        "officer": Group.objects.get(name=OFFICERS_GROUP),
-        "moderator": Group.objects.get(name=MODERATORS_GROUP),
-    }
+    # The demo officer holds the Chair's set (the widest), so every admin page can be tried.
+    permission_sets = {"officer": CHAIR, "moderator": MODERATOR}
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(email=account["email"], defaults={"name": account["name"]})
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = account["role"] == "officer"
             user.save()
         EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-        if account["role"] in groups:
-            user.groups.add(groups[account["role"]])
+        if account["role"] in permission_sets:
+            grant_permission_set(user, permission_sets[account["role"]])
     _seed_people()
     return DEMO_ACCOUNTS
 

@@ -2,7 +2,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from members.roles import EVENTS, MODERATORS_GROUP, OFFICERS_GROUP, grant_permission_set, sync_role_groups
 from tests.members.factories import UserFactory
 
 
@@ -42,6 +42,7 @@ def officer(db):
     sync_role_groups()
     user = verified_user(name="Olu Officer", is_staff=True)
     user.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+    grant_permission_set(user, EVENTS)
     return user
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from forums.models import Forum, Post, Status
 from forums.services.topics import topic_refresh_stats
 from members.models import PrinciplesAcceptance, PrinciplesVersion
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP
+from members.roles import CHAIR, MODERATORS_GROUP, OFFICERS_GROUP, grant_permission_set, sync_role_groups
 from tests.forums.factories import ForumFactory, TopicFactory
 from tests.members.factories import UserFactory
 
@@ -86,9 +86,11 @@ def moderator(db):
 
 @pytest.fixture
 def officer(db):
+    sync_role_groups()
     user = make_member("Olu Fairweather", groups=[OFFICERS_GROUP])
     user.is_staff = True
     user.save()
+    grant_permission_set(user, CHAIR)
     return user
 
 

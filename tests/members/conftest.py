@@ -2,7 +2,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from members.roles import CHAIR, MODERATORS_GROUP, OFFICERS_GROUP, grant_permission_set, sync_role_groups
 from tests.members.factories import UserFactory
 
 
@@ -27,7 +27,10 @@ def moderator(db):
 
 @pytest.fixture
 def officer(db):
-    return _person("Ottoline Verrick", "ottoline@example.org", OFFICERS_GROUP, staff=True)
+    # The Chair's set: the widest an officer holds (members/roles.py).
+    user = _person("Ottoline Verrick", "ottoline@example.org", OFFICERS_GROUP, staff=True)
+    grant_permission_set(user, CHAIR)
+    return user
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from members.committee.models import (
 )
 from members.committee.services import appointments
 from members.committee.services import contact as contact_service
+from members.roles import holds_permission_set
 
 
 @admin.register(CommitteeRole)
@@ -22,12 +23,25 @@ class CommitteeRoleAdmin(admin.ModelAdmin):
         "default_term_years",
         "order",
         "is_main_contact",
-        "grants_officer",
-        "grants_moderator",
+        "permission_set",
     ]
+    list_filter = ["permission_set"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+
+        class CommitteeRoleForm(base):
+            def clean_permission_set(self):
+                # A role's rights reach whoever is appointed to it: nobody may hand out rights they do not hold.
+                key = self.cleaned_data.get("permission_set")
+                if "permission_set" in self.changed_data and not holds_permission_set(request.user, key):
+                    raise ValidationError("Only someone who holds these rights may give them to a role.")
+                return key
+
+        return CommitteeRoleForm
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -84,6 +98,9 @@ class AppointmentAdmin(admin.ModelAdmin):
             def clean(self):
                 data = super().clean()
                 role, starts_on = data.get("role"), data.get("starts_on")
+                if role and not holds_permission_set(request.user, role.permission_set):
+                    # An appointment hands the role's rights to its holder.
+                    raise ValidationError(f"Only someone who holds the rights of {role} may appoint to it.")
                 if role and starts_on and (obj is None or {"role", "starts_on"} & set(self.changed_data)):
                     problem = appointments.seat_problem(role, starts_on, exclude_pk=obj.pk if obj else None)
                     if problem:

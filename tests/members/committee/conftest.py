@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from members.roles import CHAIR, MODERATORS_GROUP, OFFICERS_GROUP, grant_permission_set, sync_role_groups
 from tests.members.factories import UserFactory
 
 
@@ -23,6 +23,7 @@ def groups(db):
 def officer(groups):
     user = UserFactory(name="Olwen Officer", is_staff=True)
     user.groups.add(groups[0])
+    grant_permission_set(user, CHAIR)
     return user
 
 

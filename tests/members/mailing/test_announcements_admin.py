@@ -10,7 +10,7 @@ from members.mailing.models import Announcement, Delivery, DigestIssue, Subscrib
 from members.mailing.services.announcements import announcement_send_to_list
 from members.mailing.signals import announcement_sent
 from members.mailing.tasks import build_weekly_digest
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from members.roles import COMMUNICATIONS, MODERATORS_GROUP, OFFICERS_GROUP, grant_permission_set, sync_role_groups
 from tests.members.factories import UserFactory
 from tests.members.mailing.factories import AnnouncementFactory, SubscriberFactory
 
@@ -22,6 +22,7 @@ def officer_client(client):
     sync_role_groups()
     officer = UserFactory(email="officer@example.org", name="Olwen Officer", is_staff=True)
     officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+    grant_permission_set(officer, COMMUNICATIONS)
     client.force_login(officer)
     client.officer = officer
     return client
