@@ -90,7 +90,7 @@ class TopicAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # topics start on the site, through the rules of their forum
 
-    @admin.action(description="Lock the selected topics (logged)")
+    @admin.action(description="Lock the selected topics (logged)", permissions=["change"])
     def lock(self, request, queryset):
         _run(
             self,
@@ -100,7 +100,7 @@ class TopicAdmin(admin.ModelAdmin):
             "Locked",
         )
 
-    @admin.action(description="Unlock the selected topics (logged)")
+    @admin.action(description="Unlock the selected topics (logged)", permissions=["change"])
     def unlock(self, request, queryset):
         _run(
             self,
@@ -110,7 +110,7 @@ class TopicAdmin(admin.ModelAdmin):
             "Unlocked",
         )
 
-    @admin.action(description="Pin the selected topics (logged)")
+    @admin.action(description="Pin the selected topics (logged)", permissions=["change"])
     def pin(self, request, queryset):
         _run(
             self,
@@ -120,7 +120,7 @@ class TopicAdmin(admin.ModelAdmin):
             "Pinned",
         )
 
-    @admin.action(description="Unpin the selected topics (logged)")
+    @admin.action(description="Unpin the selected topics (logged)", permissions=["change"])
     def unpin(self, request, queryset):
         _run(
             self,
@@ -179,7 +179,7 @@ class PostAdmin(admin.ModelAdmin):
             return "anonymous member (moderators can look on the site; the look is logged)"
         return post.author.name if post.author else "former member"
 
-    @admin.action(description="Approve the selected pending posts (logged)")
+    @admin.action(description="Approve the selected pending posts (logged)", permissions=["change"])
     def approve(self, request, queryset):
         _run(
             self,
@@ -189,7 +189,7 @@ class PostAdmin(admin.ModelAdmin):
             "Approved",
         )
 
-    @admin.action(description="Restore the selected posts / dismiss their reports (logged)")
+    @admin.action(description="Restore the selected posts / dismiss their reports (logged)", permissions=["change"])
     def restore(self, request, queryset):
         _run(
             self,
@@ -276,7 +276,7 @@ class SuspensionAdmin(admin.ModelAdmin):
             return
         obj.pk = created.pk
 
-    @admin.action(description="Lift the selected suspensions (logged)")
+    @admin.action(description="Lift the selected suspensions (logged)", permissions=["change"])
     def lift(self, request, queryset):
         _run(
             self,

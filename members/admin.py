@@ -25,7 +25,6 @@ from members.models import (
     SubGroupMembership,
     User,
 )
-from members.roles import is_officer
 from members.text import csv_safe
 
 
@@ -346,19 +345,16 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(LogEntry)
 class LogEntryAdmin(admin.ModelAdmin):
-    """The admin log, read-only, for officers: who changed what, and which accounts were deleted (no data)."""
+    """
+    The admin log, read-only: who changed what, and which accounts were deleted (no data). Read by those whose
+    permission set includes it (the Chair), like any other admin page.
+    """
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
     list_filter = ["action_flag", ("content_type", admin.RelatedOnlyFieldListFilter), "action_time"]
     search_fields = ["object_repr", "change_message"]
     list_select_related = ["user", "content_type"]
     date_hierarchy = "action_time"
-
-    def has_module_permission(self, request):
-        return is_officer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_officer(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -376,7 +372,7 @@ class PrinciplesVersionAdmin(admin.ModelAdmin):
     actions = ["publish"]
     readonly_fields = ["published_at"]
 
-    @admin.action(description="Publish the selected version (members are asked to accept it)")
+    @admin.action(description="Publish the selected version (members are asked to accept it)", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
         self.message_user(request, f"Published {count} version(s).")

@@ -72,8 +72,8 @@ PERMISSION_SETS = {
                 "forums": {"*": ALL},
                 "flatpages": {"*": ALL},
                 "taggit": {"*": ALL},
-                # The audit trail (pghistory's events, shown by members.admin.AuditTrailAdmin).
-                "pghistory": {"events": VIEW},
+                # The admin's own log of who changed what.
+                "admin": {"logentry": VIEW},
             },
         ),
         PermissionSet(
@@ -98,7 +98,6 @@ PERMISSION_SETS = {
             permissions={
                 "events": {"*": ALL},
                 "members": {"organisation": VIEW, "subgroup": VIEW},
-                "taggit": {"*": VIEW},
             },
         ),
         PermissionSet(

@@ -91,8 +91,10 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
-        base.base_fields["ends_on"].required = False
-        base.base_fields["holder_name"].required = False
+        # Absent for someone who may only view appointments (the fields are read-only then).
+        for name in ("ends_on", "holder_name"):
+            if name in base.base_fields:
+                base.base_fields[name].required = False
 
         class AppointmentForm(base):
             def clean(self):
@@ -132,7 +134,7 @@ class AppointmentAdmin(admin.ModelAdmin):
         for obj in queryset:
             appointments.appointment_delete(appointment=obj, by=request.user)
 
-    @admin.action(description="End the selected appointments today (access ends now)")
+    @admin.action(description="End the selected appointments today (access ends now)", permissions=["change"])
     def end_today(self, request, queryset):
         ended = 0
         for appointment in queryset.current():
@@ -203,7 +205,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
                 obj.handled_by, obj.handled_at = None, None
             obj.save()
 
-    @admin.action(description="Mark the selected messages as handled")
+    @admin.action(description="Mark the selected messages as handled", permissions=["change"])
     def mark_handled(self, request, queryset):
         for contact in queryset.filter(handled=False):
             contact_service.contact_message_mark_handled(contact=contact, by=request.user)
