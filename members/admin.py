@@ -7,7 +7,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -200,6 +200,20 @@ class UserAdmin(DjangoUserAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f not in PROTECTED_USER_FIELDS]})
             for name, options in fieldsets
         ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Only the user's own columns and the declared filters: a lookup through another app's relation
+        # (?forum_posts=<id>) would name the author of an anonymous post, which the members list must never do.
+        first = lookup.split("__", 1)[0]
+        try:
+            field = User._meta.get_field(first)
+        except FieldDoesNotExist:
+            return super().lookup_allowed(lookup, value, request)
+        if field.auto_created and not field.concrete:
+            declared = {f if isinstance(f, str) else f[0] for f in self.list_filter if not isinstance(f, type)}
+            if not any(lookup == d or lookup.startswith(d + "__") for d in declared):
+                return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_list_filter(self, request):
         if request.user.is_superuser:
