@@ -14,16 +14,22 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from members.audit_admin import AuditAdmin
 from members.membership import MembershipError, membership_reject, membership_verify
 from members.models import (
     AssociationMembership,
+    AssociationMembershipAudit,
     ExpertiseTag,
+    GroupPermissionAudit,
     Organisation,
     PrinciplesVersion,
     Profile,
     SubGroup,
     SubGroupMembership,
     User,
+    UserAudit,
+    UserGroupAudit,
+    UserPermissionAudit,
 )
 from members.text import csv_safe
 
@@ -277,6 +283,33 @@ class RejectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=2000,
     )
+
+
+@admin.register(UserAudit)
+class UserAuditAdmin(AuditAdmin):
+    tracked = ["pgh_obj", "email", "name", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "name"]
+
+
+@admin.register(UserGroupAudit)
+class UserGroupAuditAdmin(AuditAdmin):
+    tracked = ["user", "group"]
+    list_select_related = ["pgh_context", "user", "group"]
+
+
+@admin.register(UserPermissionAudit)
+class UserPermissionAuditAdmin(AuditAdmin):
+    tracked = ["user", "permission"]
+
+
+@admin.register(GroupPermissionAudit)
+class GroupPermissionAuditAdmin(AuditAdmin):
+    tracked = ["group", "permission"]
+
+
+@admin.register(AssociationMembershipAudit)
+class AssociationMembershipAuditAdmin(AuditAdmin):
+    tracked = ["user", "kind", "status", "verified_by", "verified_at", "expires_on"]
 
 
 admin.site.unregister(Group)

@@ -21,6 +21,17 @@ MODERATORS_GROUP = "Moderators"
 # Shorthands for a permission list: every action of a model, or only reading it.
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
+NONE = ()
+
+# The audit trail (members/models/audit.py, members/committee/models/audit.py): the Chair reads it, nobody writes it.
+MEMBERS_AUDIT = [
+    "useraudit",
+    "usergroupaudit",
+    "userpermissionaudit",
+    "grouppermissionaudit",
+    "associationmembershipaudit",
+]
+COMMITTEE_AUDIT = ["appointmentaudit", "committeeroleaudit"]
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,8 @@ PERMISSION_SETS = {
             staff=True,
             moderates=True,
             permissions={
-                "committee": {"*": ALL},
-                "members": {"*": ALL},
+                "committee": {"*": ALL, **dict.fromkeys(COMMITTEE_AUDIT, VIEW)},
+                "members": {"*": ALL, **dict.fromkeys(MEMBERS_AUDIT, VIEW)},
                 "mailing": {"*": ALL},
                 "events": {"*": ALL},
                 "forums": {"*": ALL},
@@ -84,7 +95,7 @@ PERMISSION_SETS = {
             staff=True,
             moderates=False,
             permissions={
-                "members": {"*": ALL},
+                "members": {"*": ALL, **dict.fromkeys(MEMBERS_AUDIT, NONE)},
                 "taggit": {"*": ALL},
                 "committee": {"committeerole": VIEW, "appointment": VIEW},
             },

@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "taggit",
     "csp",
+    # The audit trail of officers' changes, kept by database triggers (members/models/audit.py).
+    "pgtrigger",
+    "pghistory",
     # ours: sigportal -> events, forums -> members.mailing -> members; sigportal -> members.committee -> members
     "members",
     "members.committee",
@@ -99,6 +102,10 @@ INSTALLED_APPS = [
     "forums",
     "sigportal",
 ]
+
+# Triggers on Django's own many-to-many tables (who is in which group, which rights a group has) cannot live in
+# migrations; pgtrigger installs every declared trigger after each migrate instead (members/models/audit.py).
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -116,6 +123,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # After authentication: activates the member's own time zone for every date shown.
     "members.middleware.MemberTimezoneMiddleware",
+    # After authentication: the audit trail records who made each change (members/models/audit.py).
+    "members.middleware.AuditContextMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
 

@@ -1,3 +1,10 @@
+from .audit import (
+    AssociationMembershipAudit,
+    GroupPermissionAudit,
+    UserAudit,
+    UserGroupAudit,
+    UserPermissionAudit,
+)
 from .organisations import AssociationMembership, Organisation
 from .principles import PrinciplesAcceptance, PrinciplesVersion
 from .profiles import ExpertiseTag, Profile, Region, TaggedExpertise
@@ -6,6 +13,11 @@ from .users import User
 
 __all__ = [
     "AssociationMembership",
+    "AssociationMembershipAudit",
+    "GroupPermissionAudit",
+    "UserAudit",
+    "UserGroupAudit",
+    "UserPermissionAudit",
     "ExpertiseTag",
     "Organisation",
     "PrinciplesAcceptance",

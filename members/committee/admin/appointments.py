@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from members.audit_admin import AuditAdmin
 from members.committee.models import (
     Appointment,
+    AppointmentAudit,
     AppointmentChange,
     CommitteeRole,
+    CommitteeRoleAudit,
     ContactMessage,
 )
 from members.committee.services import appointments
@@ -141,6 +144,16 @@ class AppointmentAdmin(admin.ModelAdmin):
             appointments.appointment_end_early(appointment=appointment, by=request.user)
             ended += 1
         self.message_user(request, f"Ended {ended} appointment(s); their access was updated.")
+
+
+@admin.register(AppointmentAudit)
+class AppointmentAuditAdmin(AuditAdmin):
+    tracked = ["pgh_obj", "role", "user", "holder_name", "starts_on", "ends_on", "ended_early_on"]
+
+
+@admin.register(CommitteeRoleAudit)
+class CommitteeRoleAuditAdmin(AuditAdmin):
+    tracked = ["pgh_obj", "title", "permission_set"]
 
 
 @admin.register(AppointmentChange)
