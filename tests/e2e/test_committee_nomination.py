@@ -2,12 +2,11 @@ import datetime
 import re
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 
 from members.committee.models import Appointment, Nomination, NominationQuestion
-from members.roles import OFFICERS_GROUP, sync_role_groups
+from members.roles import CHAIR, grant_permission_set, sync_role_groups
 from tests.e2e.conftest import login
 from tests.members.committee.factories import (
     CommitteeRoleFactory,
@@ -37,9 +36,7 @@ def test_member_nominates_officer_accepts_and_appoints(page, axe, transactional_
     NominationQuestion.objects.create(call=call, text="Can you attend the quarterly general meeting?")
     nominee = association_member(person("wren.ashcombe@example.org", "Wren Ashcombe"))
     officer = person("ines.officer@example.org", "Ines Calloway")
-    officer.is_staff = True
-    officer.save()
-    officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+    grant_permission_set(officer, CHAIR)
 
     # The member finds the call from the committee page.
     login(page, nominee.email, PASSWORD)

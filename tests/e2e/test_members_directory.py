@@ -124,17 +124,14 @@ def test_member_accepts_new_principles_claims_membership_and_downloads_their_dat
 
 
 def test_officer_rejects_a_claim_with_a_reason_and_reads_the_membership_report(page, db):
-    from django.contrib.auth.models import Group
     from django.core import mail
 
     from members.models import AssociationMembership
-    from members.roles import OFFICERS_GROUP, sync_role_groups
+    from members.roles import MEMBERSHIP, grant_permission_set, sync_role_groups
 
     sync_role_groups()
     officer = _member("Ottoline Verrick", "ottoline@example.org")
-    officer.is_staff = True
-    officer.save()
-    officer.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+    grant_permission_set(officer, MEMBERSHIP)
     claimant = _member("Keziah Elmstead", "keziah@example.org")
     ProfileFactory(user=claimant, region="wales")
     AssociationMembership.objects.create(user=claimant, kind="individual", membership_number="M555555")
