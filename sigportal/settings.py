@@ -103,10 +103,6 @@ INSTALLED_APPS = [
     "sigportal",
 ]
 
-# Triggers on Django's own many-to-many tables (who is in which group, which rights a group has) cannot live in
-# migrations; pgtrigger installs every declared trigger after each migrate instead (members/models/audit.py).
-PGTRIGGER_INSTALL_ON_MIGRATE = True
-
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Straight after SecurityMiddleware, as whitenoise asks, so static files skip the rest of the stack.
