@@ -60,7 +60,9 @@ ROLES = [
         "title": "Officers",
         "seats": 3,
         "order": 4,
-        "permission_set": "events",
+        # The demo's officer account holds this seat: the Chair's set (the widest) lets it try every admin page.
+        # A real group gives each portfolio its own role and set (members/roles.py).
+        "permission_set": "chair",
         "description": "Run events, the mailing list and membership, and represent members across the nations.",
     },
 ]
