@@ -5,11 +5,29 @@ Who wrote an anonymous post is never shown here: that look happens on the site, 
 """
 
 from django.contrib import admin, messages
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 
 from .errors import ForumError
 from .models import Forum, ModerationLogEntry, Post, PostRevision, Report, Status, Suspension, Topic
 from .services import moderation, suspensions
+
+
+class AnonymityGuard:
+    """
+    Refuses any admin lookup that goes through who wrote a post or topic (?author=, ?post__author__email=,
+    ?posts__author=...): filtering by author would list a member's anonymous posts, the look the site only allows
+    with a reason, logged (forums.services.moderation.post_reveal_author). Django answers a refused lookup with
+    400, and search fields never name an author either.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if AUTHOR in lookup.split(LOOKUP_SEP):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
+AUTHOR = "author"
 
 
 @admin.register(Forum)
@@ -49,7 +67,7 @@ def _run(modeladmin, request, queryset, fn, done):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AnonymityGuard, admin.ModelAdmin):
     list_display = [
         "title",
         "forum",
@@ -90,7 +108,7 @@ class TopicAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # topics start on the site, through the rules of their forum
 
-    @admin.action(description="Lock the selected topics (logged)")
+    @admin.action(description="Lock the selected topics (logged)", permissions=["change"])
     def lock(self, request, queryset):
         _run(
             self,
@@ -100,7 +118,7 @@ class TopicAdmin(admin.ModelAdmin):
             "Locked",
         )
 
-    @admin.action(description="Unlock the selected topics (logged)")
+    @admin.action(description="Unlock the selected topics (logged)", permissions=["change"])
     def unlock(self, request, queryset):
         _run(
             self,
@@ -110,7 +128,7 @@ class TopicAdmin(admin.ModelAdmin):
             "Unlocked",
         )
 
-    @admin.action(description="Pin the selected topics (logged)")
+    @admin.action(description="Pin the selected topics (logged)", permissions=["change"])
     def pin(self, request, queryset):
         _run(
             self,
@@ -120,7 +138,7 @@ class TopicAdmin(admin.ModelAdmin):
             "Pinned",
         )
 
-    @admin.action(description="Unpin the selected topics (logged)")
+    @admin.action(description="Unpin the selected topics (logged)", permissions=["change"])
     def unpin(self, request, queryset):
         _run(
             self,
@@ -150,7 +168,7 @@ class PostRevisionInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(AnonymityGuard, admin.ModelAdmin):
     list_display = ["id", "topic", "written_by", "status", "created_at", "edited_at"]
     list_filter = ["status", "topic__forum", "is_anonymous"]
     # No search by author: it would tell an officer who wrote an anonymous post without the logged look.
@@ -179,7 +197,7 @@ class PostAdmin(admin.ModelAdmin):
             return "anonymous member (moderators can look on the site; the look is logged)"
         return post.author.name if post.author else "former member"
 
-    @admin.action(description="Approve the selected pending posts (logged)")
+    @admin.action(description="Approve the selected pending posts (logged)", permissions=["change"])
     def approve(self, request, queryset):
         _run(
             self,
@@ -189,7 +207,7 @@ class PostAdmin(admin.ModelAdmin):
             "Approved",
         )
 
-    @admin.action(description="Restore the selected posts / dismiss their reports (logged)")
+    @admin.action(description="Restore the selected posts / dismiss their reports (logged)", permissions=["change"])
     def restore(self, request, queryset):
         _run(
             self,
@@ -201,7 +219,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(AnonymityGuard, admin.ModelAdmin):
     list_display = ["post", "reason", "status", "created_at", "resolved_at", "resolved_by"]
     list_filter = ["status", "reason"]
     search_fields = ["text", "post__body"]
@@ -225,7 +243,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationLogEntry)
-class ModerationLogEntryAdmin(admin.ModelAdmin):
+class ModerationLogEntryAdmin(AnonymityGuard, admin.ModelAdmin):
     """Read-only for everyone: the log is a record nobody can edit or delete."""
 
     list_display = ["created_at", "actor", "action", "target", "reason"]
@@ -245,7 +263,7 @@ class ModerationLogEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(admin.ModelAdmin):
+class SuspensionAdmin(AnonymityGuard, admin.ModelAdmin):
     list_display = ["member", "until", "reason", "created_by", "created_at", "is_active"]
     list_filter = ["lifted_at"]
     search_fields = ["member__name", "member__email", "reason"]
@@ -276,7 +294,7 @@ class SuspensionAdmin(admin.ModelAdmin):
             return
         obj.pk = created.pk
 
-    @admin.action(description="Lift the selected suspensions (logged)")
+    @admin.action(description="Lift the selected suspensions (logged)", permissions=["change"])
     def lift(self, request, queryset):
         _run(
             self,

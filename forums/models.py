@@ -275,7 +275,7 @@ class ModerationLogEntry(models.Model):
 class AnonymousIdentityView(models.Model):
     """A moderator looked at who wrote an anonymous post. Each look is also in the moderation log."""
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="identity_views")
+    post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="identity_views")
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

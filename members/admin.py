@@ -4,18 +4,23 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from members.audit_admin import AuditAdmin
 from members.membership import MembershipError, membership_reject, membership_verify
 from members.models import (
     AssociationMembership,
+    AssociationMembershipAudit,
     ExpertiseTag,
+    GroupPermissionAudit,
     Organisation,
     OutboxEmail,
     PrinciplesVersion,
@@ -23,9 +28,11 @@ from members.models import (
     SubGroup,
     SubGroupMembership,
     User,
+    UserAudit,
+    UserGroupAudit,
+    UserPermissionAudit,
 )
 from members.outbox import emails_send_again
-from members.roles import is_officer
 from members.text import csv_safe
 
 
@@ -92,6 +99,10 @@ class AssociationMembershipInline(admin.StackedInline):
     extra = 0
     autocomplete_fields = ["organisation"]
     readonly_fields = ["verified_by", "verified_at", "created_at"]
+
+
+# Fields that give or take away access: only a superuser may change them.
+PROTECTED_USER_FIELDS = {"is_staff", "is_superuser", "groups", "user_permissions"}
 
 
 CSV_COLUMNS = [
@@ -183,6 +194,65 @@ class UserAdmin(DjangoUserAdmin):
             writer.writerow([csv_safe(v) for v in row])
         return response
 
+    # --- Only a superuser hands out access --------------------------------------------------------------------
+    # Officers manage people, not the permission system: the access fields are left out of their form (so a
+    # forged POST of is_superuser=on is not even read), save_model refuses a change that slips through anyway,
+    # and the accounts of officers and superusers are read-only to them (changing one's email or password would
+    # take over their rights).
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in PROTECTED_USER_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Only the user's own columns and the declared filters: a lookup through another app's relation
+        # (?forum_posts=<id>) would name the author of an anonymous post, which the members list must never do.
+        first = lookup.split("__", 1)[0]
+        try:
+            field = User._meta.get_field(first)
+        except FieldDoesNotExist:
+            return super().lookup_allowed(lookup, value, request)
+        if field.auto_created and not field.concrete:
+            declared = {f if isinstance(f, str) else f[0] for f in self.list_filter if not isinstance(f, type)}
+            if not any(lookup == d or lookup.startswith(d + "__") for d in declared):
+                return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return [f for f in self.list_filter if f not in PROTECTED_USER_FIELDS]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and (obj.is_superuser or obj.is_staff):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and (obj.is_superuser or obj.is_staff):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            before = User.objects.filter(pk=obj.pk).first() if change else None
+            if before is None:
+                if obj.is_superuser or obj.is_staff:
+                    raise PermissionDenied
+            elif obj.is_superuser != before.is_superuser or obj.is_staff != before.is_staff:
+                raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not request.user.is_superuser and {"groups", "user_permissions"} & set(form.changed_data):
+            raise PermissionDenied
+        super().save_related(request, form, formsets, change)
+
     def get_urls(self):
         return [
             path(
@@ -215,6 +285,59 @@ class RejectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         max_length=2000,
     )
+
+
+@admin.register(UserAudit)
+class UserAuditAdmin(AuditAdmin):
+    tracked = ["pgh_obj", "email", "name", "is_active", "is_staff", "is_superuser"]
+    search_fields = ["email", "name"]
+
+
+@admin.register(UserGroupAudit)
+class UserGroupAuditAdmin(AuditAdmin):
+    tracked = ["user", "group"]
+    list_select_related = ["pgh_context", "user", "group"]
+
+
+@admin.register(UserPermissionAudit)
+class UserPermissionAuditAdmin(AuditAdmin):
+    tracked = ["user", "permission"]
+
+
+@admin.register(GroupPermissionAudit)
+class GroupPermissionAuditAdmin(AuditAdmin):
+    tracked = ["group", "permission"]
+
+
+@admin.register(AssociationMembershipAudit)
+class AssociationMembershipAuditAdmin(AuditAdmin):
+    tracked = ["user", "kind", "status", "verified_by", "verified_at", "expires_on"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """
+    Groups are the committee's permission sets (members/roles.py), rewritten from code after every migrate.
+    Only a superuser may edit them, and even a superuser only grants permissions they hold (all of them).
+    """
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(AssociationMembership)
@@ -271,19 +394,16 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
 
 @admin.register(LogEntry)
 class LogEntryAdmin(admin.ModelAdmin):
-    """The admin log, read-only, for officers: who changed what, and which accounts were deleted (no data)."""
+    """
+    The admin log, read-only: who changed what, and which accounts were deleted (no data). Read by those whose
+    permission set includes it (the Chair), like any other admin page.
+    """
 
     list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
     list_filter = ["action_flag", ("content_type", admin.RelatedOnlyFieldListFilter), "action_time"]
     search_fields = ["object_repr", "change_message"]
     list_select_related = ["user", "content_type"]
     date_hierarchy = "action_time"
-
-    def has_module_permission(self, request):
-        return is_officer(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_officer(request.user)
 
     def has_add_permission(self, request):
         return False
@@ -301,7 +421,7 @@ class PrinciplesVersionAdmin(admin.ModelAdmin):
     actions = ["publish"]
     readonly_fields = ["published_at"]
 
-    @admin.action(description="Publish the selected version (members are asked to accept it)")
+    @admin.action(description="Publish the selected version (members are asked to accept it)", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
         self.message_user(request, f"Published {count} version(s).")

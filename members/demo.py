@@ -4,7 +4,6 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.utils import timezone
@@ -19,7 +18,7 @@ from members.models import (
     SubGroupMembership,
     User,
 )
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from members.roles import CHAIR, MODERATOR, grant_permission_set, sync_role_groups
 
 DEMO_PASSWORD = "demo-pass-2026"
 # The demo moderator and officer need a second factor like any real one (members.second_factor). They share this
@@ -72,19 +71,16 @@ def seed(stdout=None):
     )
 
     sync_role_groups()
-    groups = {
-        "officer": Group.objects.get(name=OFFICERS_GROUP),
-        "moderator": Group.objects.get(name=MODERATORS_GROUP),
-    }
+    # The demo officer holds the Chair's set (the widest), so every admin page can be tried.
+    permission_sets = {"officer": CHAIR, "moderator": MODERATOR}
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(email=account["email"], defaults={"name": account["name"]})
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = account["role"] == "officer"
             user.save()
         EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-        if account["role"] in groups:
-            user.groups.add(groups[account["role"]])
+        if account["role"] in permission_sets:
+            grant_permission_set(user, permission_sets[account["role"]])
             Authenticator.objects.get_or_create(
                 user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": encrypt(DEMO_TOTP_SECRET)}}
             )

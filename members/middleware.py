@@ -1,6 +1,8 @@
 import zoneinfo
 
+from django.db import connection
 from django.utils import timezone
+from pghistory.middleware import HistoryMiddleware
 
 
 class MemberTimezoneMiddleware:
@@ -20,3 +22,16 @@ class MemberTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class AuditContextMiddleware(HistoryMiddleware):
+    """
+    Attaches who is logged in and the URL to every change the audit trail records during a request
+    (members/models/audit.py). Only on PostgreSQL: the context travels as a SQL set_config() that SQLite (the
+    embedded default) does not have, and there are no audit triggers there anyway.
+    """
+
+    def __call__(self, request):
+        if connection.vendor != "postgresql":
+            return self.get_response(request)
+        return super().__call__(request)

@@ -5,7 +5,17 @@ Listed first in settings.PERSONAL_DATA_PROVIDERS; members.your_data runs its era
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from members.models import AssociationMembership, PrinciplesAcceptance, Profile, SubGroup, SubGroupMembership
+from members.models import (
+    AssociationMembership,
+    AssociationMembershipAudit,
+    PrinciplesAcceptance,
+    Profile,
+    SubGroup,
+    SubGroupMembership,
+    UserAudit,
+)
+
+ERASED_AUDIT_EMAIL = "erased@erased.invalid"
 
 
 def export(user):
@@ -82,5 +92,8 @@ def erase(user):
     PrinciplesAcceptance.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     SubGroup.objects.filter(convenor=user).update(convenor=None)
+    # The audit trail keeps that changes happened (and who made them), not the erased person's details.
+    UserAudit.objects.filter(pgh_obj=user).update(email=ERASED_AUDIT_EMAIL, name="Former member")
+    AssociationMembershipAudit.objects.filter(user=user).update(rejection_reason="")
     # Sessions on other devices end by themselves: erase_account sets an unusable password, and Django drops
     # any session whose stored password hash no longer matches.

@@ -1,6 +1,6 @@
 """
-The one function that turns user-written Markdown into HTML. Everything a member writes is shown through it;
-nothing user-written is marked safe anywhere else.
+The one function that turns user-written Markdown into HTML (and its twin for HTML written in the admin). Everything
+a member or officer writes is shown through them; nothing user-written is marked safe anywhere else.
 """
 
 import threading
@@ -60,7 +60,10 @@ def _converter():
 def _sanitised_html(text):
     # The same text always gives the same HTML, so a page shown again (a forum's descriptions, a topic's posts)
     # reuses the work; an edited post is new text, so nothing can be stale.
-    html = _converter().reset().convert(text)
+    return _clean(_converter().reset().convert(text))
+
+
+def _clean(html):
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -68,6 +71,16 @@ def _sanitised_html(text):
         url_schemes={"http", "https", "mailto"},
         link_rel=LINK_REL,
     )
+
+
+def sanitise_html(html):
+    """
+    HTML written in the admin (the About page and other flat pages), cleaned by the same policy as posts: an
+    officer's account is one stolen password away from a script on every visitor's screen.
+    """
+    if not html:
+        return mark_safe("")  # noqa: S308 - empty string
+    return mark_safe(_clean(html))  # noqa: S308 - sanitised by nh3
 
 
 def render_markdown(text):

@@ -97,6 +97,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "taggit",
     "csp",
+    # The audit trail of officers' changes, kept by database triggers (members/models/audit.py).
+    "pgtrigger",
+    "pghistory",
     # ours: sigportal -> events, forums -> members.mailing -> members; sigportal -> members.committee -> members
     "members",
     "members.committee",
@@ -127,6 +130,8 @@ MIDDLEWARE = [
     "members.second_factor.SecondFactorMiddleware",
     # After authentication: activates the member's own time zone for every date shown.
     "members.middleware.MemberTimezoneMiddleware",
+    # After authentication: the audit trail records who made each change (members/models/audit.py).
+    "members.middleware.AuditContextMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     # Last, so its process_exception runs first for a view's exception: a lost database answers 503, not 500.
     "sigportal.middleware.DatabaseUnavailableMiddleware",

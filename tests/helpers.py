@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from members.roles import CHAIR, MODERATORS_GROUP, OFFICERS_GROUP, grant_permission_set, sync_role_groups
 from tests.members.factories import UserFactory
 from tests.second_factor import log_in
 
@@ -30,10 +30,14 @@ def make_moderator(user):
     return user
 
 
-def make_officer(user):
-    """Officers are in the Officers group and have admin access, as members.committee's access sync leaves them."""
+def make_officer(user, permission_set=CHAIR):
+    """
+    An officer as members.committee's access sync leaves one: in the Officers group, with admin access, holding the
+    rights of their role's permission set (the Chair's, the widest, unless a test names another).
+    """
     sync_role_groups()
     user.groups.add(Group.objects.get(name=OFFICERS_GROUP))
+    grant_permission_set(user, permission_set)
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -188,7 +188,7 @@ class EventAdmin(admin.ModelAdmin):
         if update.recording_added:
             self.message_user(request, "Registrants are being told that the recording is available.")
 
-    @admin.action(description="Export attendees as CSV")
+    @admin.action(description="Export attendees as CSV", permissions=["view"])
     def export_attendees_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
@@ -227,7 +227,7 @@ class EventAdmin(admin.ModelAdmin):
             writer.writerow([csv_safe(value) for value in row])
         return response
 
-    @admin.action(description="Email registrants")
+    @admin.action(description="Email registrants", permissions=["change"])
     def email_registrants(self, request, queryset):
         if "apply" in request.POST:
             form = EmailRegistrantsForm(request.POST)
@@ -266,14 +266,14 @@ class EventAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Promote from the waiting list into free places")
+    @admin.action(description="Promote from the waiting list into free places", permissions=["change"])
     def promote_from_waiting_list(self, request, queryset):
         total = 0
         for event in queryset:
             total += len(services.waiting_list_promote(event_id=event.pk))
         self.message_user(request, f"{total} person(s) promoted from the waiting list and emailed.")
 
-    @admin.action(description="Cancel the event and notify everyone")
+    @admin.action(description="Cancel the event and notify everyone", permissions=["change"])
     def cancel_events(self, request, queryset):
         if "apply" in request.POST:
             for event in queryset:

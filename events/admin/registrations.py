@@ -87,7 +87,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         # Deleting would free a place without promoting anyone: officers cancel instead.
         return False
 
-    @admin.action(description="Mark attendance for sessions")
+    @admin.action(description="Mark attendance for sessions", permissions=["change"])
     def mark_attendance(self, request, queryset):
         event_ids = set(queryset.values_list("event_id", flat=True))
         if "apply" in request.POST:
@@ -115,7 +115,9 @@ class RegistrationAdmin(admin.ModelAdmin):
             },
         )
 
-    @admin.action(description="Cancel selected registrations (frees places for the waiting list)")
+    @admin.action(
+        description="Cancel selected registrations (frees places for the waiting list)", permissions=["change"]
+    )
     def cancel_registrations(self, request, queryset):
         done = 0
         for registration in queryset.active():

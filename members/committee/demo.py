@@ -34,7 +34,7 @@ ROLES = [
         "seats": 1,
         "order": 1,
         "is_main_contact": True,
-        "grants_moderator": True,
+        "permission_set": "chair",
         "description": "Leads the group, chairs the quarterly open forums and general meetings, and is "
         "the main "
         "contact for the association.",
@@ -44,7 +44,7 @@ ROLES = [
         "title": "Co-Chair",
         "seats": 2,
         "order": 2,
-        "grants_moderator": True,
+        "permission_set": "communications",
         "description": "Shares the Chair's work: meetings, the programme of webinars, and speaking for the group.",
     },
     {
@@ -52,6 +52,7 @@ ROLES = [
         "title": "Vice chair",
         "seats": 1,
         "order": 3,
+        "permission_set": "membership",
         "description": "Stands in for the Chair and looks after the group's sub-groups.",
     },
     {
@@ -59,6 +60,9 @@ ROLES = [
         "title": "Officers",
         "seats": 3,
         "order": 4,
+        # The demo's officer account holds this seat: the Chair's set (the widest) lets it try every admin page.
+        # A real group gives each portfolio its own role and set (members/roles.py).
+        "permission_set": "chair",
         "description": "Run events, the mailing list and membership, and represent members across the nations.",
     },
 ]

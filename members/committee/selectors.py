@@ -15,6 +15,7 @@ from members.committee.models import (
     NominationCall,
     VoterRoll,
 )
+from members.roles import STAFF_PERMISSION_SETS
 
 CANDIDATE_STATUSES = [Nomination.Status.ACCEPTED, Nomination.Status.ELECTED, Nomination.Status.APPOINTED]
 
@@ -54,7 +55,9 @@ def contact_recipients(role, today=None):
     current = Appointment.objects.current(today).filter(user__isnull=False, user__is_active=True)
     emails = list(current.filter(role=role).values_list("user__email", flat=True)) if role else []
     if not emails:
-        emails = list(current.filter(role__grants_officer=True).values_list("user__email", flat=True))
+        emails = list(
+            current.filter(role__permission_set__in=STAFF_PERMISSION_SETS).values_list("user__email", flat=True)
+        )
     return sorted(set(emails))
 
 

@@ -64,7 +64,7 @@ class DeliveryProgressMixin:
     def failed(self, obj):
         return self._count_link(obj, "failed", obj.failed_count)
 
-    @admin.action(description="Retry failed deliveries")
+    @admin.action(description="Retry failed deliveries", permissions=["change"])
     def retry_failed(self, request, queryset):
         total = 0
         for obj in queryset:
@@ -136,13 +136,13 @@ class AnnouncementAdmin(DeliveryProgressMixin, admin.ModelAdmin):
             return "Save the draft to preview it."
         return format_html('<a href="{}">Preview</a>', reverse("admin:mailing_announcement_preview", args=[obj.pk]))
 
-    @admin.action(description="Send a test to myself")
+    @admin.action(description="Send a test to myself", permissions=["change"])
     def send_test(self, request, queryset):
         for announcement in queryset:
             announcement_send_test(announcement=announcement, user=request.user)
         self.message_user(request, f"Sent {queryset.count()} test message(s) to {request.user.email}.")
 
-    @admin.action(description="Send to the list")
+    @admin.action(description="Send to the list", permissions=["change"])
     def send_to_list(self, request, queryset):
         for announcement in queryset:
             try:

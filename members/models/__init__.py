@@ -1,3 +1,10 @@
+from .audit import (
+    AssociationMembershipAudit,
+    GroupPermissionAudit,
+    UserAudit,
+    UserGroupAudit,
+    UserPermissionAudit,
+)
 from .organisations import AssociationMembership, Organisation
 from .outbox import OutboxEmail
 from .principles import PrinciplesAcceptance, PrinciplesVersion
@@ -7,6 +14,11 @@ from .users import User
 
 __all__ = [
     "AssociationMembership",
+    "AssociationMembershipAudit",
+    "GroupPermissionAudit",
+    "UserAudit",
+    "UserGroupAudit",
+    "UserPermissionAudit",
     "ExpertiseTag",
     "Organisation",
     "OutboxEmail",

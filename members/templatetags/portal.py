@@ -1,7 +1,7 @@
 from django import template
 
 from members.roles import is_moderator, is_officer
-from members.text import render_markdown
+from members.text import render_markdown, sanitise_html
 
 register = template.Library()
 
@@ -10,6 +10,12 @@ register = template.Library()
 def markdown_filter(text):
     """{{ post.body|markdown }}: the only way user-written text reaches a page."""
     return render_markdown(text)
+
+
+@register.filter(name="sanitised_html")
+def sanitised_html_filter(html):
+    """{{ flatpage.content|sanitised_html }}: HTML from the admin, cleaned like posts."""
+    return sanitise_html(html)
 
 
 @register.filter

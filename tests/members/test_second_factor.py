@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP, sync_role_groups
+from members.roles import CHAIR, MODERATORS_GROUP, OFFICERS_GROUP, grant_permission_set, sync_role_groups
 from tests.members.factories import PASSWORD, UserFactory
 from tests.second_factor import current_code, give_totp, log_in
 
@@ -23,7 +23,9 @@ def _person(email, group=None, staff=False):
 
 @pytest.fixture
 def officer():
-    return _person("olwen@example.org", OFFICERS_GROUP, staff=True)
+    user = _person("olwen@example.org", OFFICERS_GROUP, staff=True)
+    grant_permission_set(user, CHAIR)  # the Chair's set moderates too
+    return user
 
 
 @pytest.fixture

@@ -4,14 +4,18 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from members.audit_admin import AuditAdmin
 from members.committee.models import (
     Appointment,
+    AppointmentAudit,
     AppointmentChange,
     CommitteeRole,
+    CommitteeRoleAudit,
     ContactMessage,
 )
 from members.committee.services import appointments
 from members.committee.services import contact as contact_service
+from members.roles import holds_permission_set
 
 
 @admin.register(CommitteeRole)
@@ -22,12 +26,25 @@ class CommitteeRoleAdmin(admin.ModelAdmin):
         "default_term_years",
         "order",
         "is_main_contact",
-        "grants_officer",
-        "grants_moderator",
+        "permission_set",
     ]
+    list_filter = ["permission_set"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["title"]}
     search_fields = ["title"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+
+        class CommitteeRoleForm(base):
+            def clean_permission_set(self):
+                # A role's rights reach whoever is appointed to it: nobody may hand out rights they do not hold.
+                key = self.cleaned_data.get("permission_set")
+                if "permission_set" in self.changed_data and not holds_permission_set(request.user, key):
+                    raise ValidationError("Only someone who holds these rights may give them to a role.")
+                return key
+
+        return CommitteeRoleForm
 
 
 class CurrentFilter(admin.SimpleListFilter):
@@ -77,13 +94,18 @@ class AppointmentAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         base = super().get_form(request, obj, **kwargs)
-        base.base_fields["ends_on"].required = False
-        base.base_fields["holder_name"].required = False
+        # Absent for someone who may only view appointments (the fields are read-only then).
+        for name in ("ends_on", "holder_name"):
+            if name in base.base_fields:
+                base.base_fields[name].required = False
 
         class AppointmentForm(base):
             def clean(self):
                 data = super().clean()
                 role, starts_on = data.get("role"), data.get("starts_on")
+                if role and not holds_permission_set(request.user, role.permission_set):
+                    # An appointment hands the role's rights to its holder.
+                    raise ValidationError(f"Only someone who holds the rights of {role} may appoint to it.")
                 if role and starts_on and (obj is None or {"role", "starts_on"} & set(self.changed_data)):
                     problem = appointments.seat_problem(role, starts_on, exclude_pk=obj.pk if obj else None)
                     if problem:
@@ -115,13 +137,23 @@ class AppointmentAdmin(admin.ModelAdmin):
         for obj in queryset:
             appointments.appointment_delete(appointment=obj, by=request.user)
 
-    @admin.action(description="End the selected appointments today (access ends now)")
+    @admin.action(description="End the selected appointments today (access ends now)", permissions=["change"])
     def end_today(self, request, queryset):
         ended = 0
         for appointment in queryset.current():
             appointments.appointment_end_early(appointment=appointment, by=request.user)
             ended += 1
         self.message_user(request, f"Ended {ended} appointment(s); their access was updated.")
+
+
+@admin.register(AppointmentAudit)
+class AppointmentAuditAdmin(AuditAdmin):
+    tracked = ["pgh_obj", "role", "user", "holder_name", "starts_on", "ends_on", "ended_early_on"]
+
+
+@admin.register(CommitteeRoleAudit)
+class CommitteeRoleAuditAdmin(AuditAdmin):
+    tracked = ["pgh_obj", "title", "permission_set"]
 
 
 @admin.register(AppointmentChange)
@@ -186,7 +218,7 @@ class ContactMessageAdmin(admin.ModelAdmin):
                 obj.handled_by, obj.handled_at = None, None
             obj.save()
 
-    @admin.action(description="Mark the selected messages as handled")
+    @admin.action(description="Mark the selected messages as handled", permissions=["change"])
     def mark_handled(self, request, queryset):
         for contact in queryset.filter(handled=False):
             contact_service.contact_message_mark_handled(contact=contact, by=request.user)

@@ -115,7 +115,7 @@ class ElectionAdmin(admin.ModelAdmin):
             return OpenElectionForm
         return form
 
-    @admin.action(description="Declare winners (after the close; resolve a tie with a reason)")
+    @admin.action(description="Declare winners (after the close; resolve a tie with a reason)", permissions=["change"])
     def declare_winners(self, request, queryset):
         for election in queryset:
             result = selectors.election_results(election) if election.is_closed() else None

@@ -122,11 +122,11 @@ class NominationAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, f"{verb} {done} nomination(s); each nominee has been emailed.")
 
-    @admin.action(description="Accept as candidate (emails the nominee)")
+    @admin.action(description="Accept as candidate (emails the nominee)", permissions=["change"])
     def accept(self, request, queryset):
         self._each(request, queryset, nominations.nomination_accept, "Accepted")
 
-    @admin.action(description="Decline with a reason (emails the nominee)")
+    @admin.action(description="Decline with a reason (emails the nominee)", permissions=["change"])
     def decline(self, request, queryset):
         form = DeclineForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
@@ -149,7 +149,9 @@ class NominationAdmin(admin.ModelAdmin):
         }
         return render(request, "members/committee/admin/action_form.html", context)
 
-    @admin.action(description="Appoint: uncontested candidates or election winners (creates appointments)")
+    @admin.action(
+        description="Appoint: uncontested candidates or election winners (creates appointments)", permissions=["change"]
+    )
     def appoint(self, request, queryset):
         try:
             made = nominations.nominations_appoint(nominations=list(queryset), by=request.user)

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from members.roles import PERMISSION_SET_CHOICES
+
 
 def add_years(day, years):
     """The same calendar day `years` later (29 February becomes 28 February in a common year)."""
@@ -32,15 +34,13 @@ class CommitteeRole(models.Model):
         default=False,
         help_text="Messages to the committee go to this role unless the sender picks another.",
     )
-    grants_officer = models.BooleanField(
-        "grants officer access",
-        default=True,
-        help_text="Holders join the Officers group and may use the admin while their term lasts.",
-    )
-    grants_moderator = models.BooleanField(
-        "grants moderator rights",
-        default=False,
-        help_text="Holders join the Moderators group while their term lasts.",
+    permission_set = models.CharField(
+        "rights",
+        max_length=30,
+        choices=PERMISSION_SET_CHOICES,
+        blank=True,
+        help_text="The named set of rights holders have while their term lasts (declared in members/roles.py); "
+        "empty for a seat without portal rights.",
     )
 
     class Meta:

@@ -77,7 +77,8 @@ class Ballot(models.Model):
     """What one (unknown) voter chose. Random key, no user, no time: see the module docstring."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="ballots")
+    # PROTECT: an election that has votes is a record; the ballots table refuses deletes (committee 0004).
+    election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="ballots")
     choices = models.JSONField(help_text="Ids of the chosen candidates' nominations, sorted.")
     receipt_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the voter's receipt code.")
 

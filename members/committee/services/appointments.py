@@ -15,7 +15,7 @@ from members.committee.errors import CommitteeError
 from members.committee.models import Appointment, AppointmentChange, CommitteeRole
 from members.committee.models.appointments import add_years
 from members.models import User
-from members.roles import MODERATORS_GROUP, OFFICERS_GROUP
+from members.roles import PERMISSION_SETS, ROLE_GROUPS, groups_for
 
 _TRACKED_FIELDS = ["role", "user", "holder_name", "starts_on", "ends_on", "ended_early_on", "notes"]
 
@@ -143,26 +143,28 @@ def appointment_delete(*, appointment, by=None):
 
 def committee_sync_access(user, today=None):
     """
-    Put a member in the Officers group (with admin access) and the Moderators group while a current
-    appointment grants it, and take them out when none does. Superusers are never touched.
+    Put a member in the groups of the permission sets their current appointments carry (members.roles), with
+    admin access while one of them does, and take them out of every other role group.
     Called on every appointment change and daily (members.committee.tasks.sync_committee_access).
+
+    Superusers are synced too: their role groups follow their appointments like anyone's. Only their is_staff
+    stays, because a superuser is made deliberately at the command line and is not an officer's doing (officers
+    cannot set is_superuser, is_staff or groups: members.admin.UserAdmin).
     """
-    if user is None or user.is_superuser:
+    if user is None:
         return
-    current_roles = [a.role for a in Appointment.objects.current(today).filter(user=user).select_related("role")]
-    wants_officer = any(role.grants_officer for role in current_roles)
-    wants_moderator = any(role.grants_moderator for role in current_roles)
-    officers, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
-    moderators, _ = Group.objects.get_or_create(name=MODERATORS_GROUP)
+    keys = [a.role.permission_set for a in Appointment.objects.current(today).filter(user=user).select_related("role")]
+    wanted = groups_for(keys)
+    wants_staff = any(PERMISSION_SETS[k].staff for k in keys if k in PERMISSION_SETS) or user.is_superuser
     with transaction.atomic():
-        for group, wanted in ((officers, wants_officer), (moderators, wants_moderator)):
-            if wanted:
-                user.groups.add(group)
-            else:
-                user.groups.remove(group)
-        if user.is_staff != wants_officer:
-            User.objects.filter(pk=user.pk).update(is_staff=wants_officer)
-            user.is_staff = wants_officer
+        groups = {g.name: g for g in Group.objects.filter(name__in=ROLE_GROUPS)}
+        for name in ROLE_GROUPS - groups.keys():
+            groups[name] = Group.objects.create(name=name)
+        user.groups.remove(*[g for name, g in groups.items() if name not in wanted])
+        user.groups.add(*[g for name, g in groups.items() if name in wanted])
+        if user.is_staff != wants_staff:
+            User.objects.filter(pk=user.pk).update(is_staff=wants_staff)
+            user.is_staff = wants_staff
     user.__dict__.pop("_group_names", None)  # members.roles caches group names on the object
 
 

@@ -17,6 +17,7 @@ class CommitteeRoleFactory(factory.django.DjangoModelFactory):
     slug = factory.LazyAttribute(lambda o: o.title.lower().replace(" ", "-"))
     seats = 1
     order = factory.Sequence(lambda n: n)
+    permission_set = "committee"
 
 
 class NominationCallFactory(factory.django.DjangoModelFactory):

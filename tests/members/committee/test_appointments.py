@@ -40,7 +40,7 @@ def test_a_29_february_start_ends_on_28_february():
 
 
 def test_current_holder_gets_officer_access_and_loses_it_when_the_term_ends(groups):
-    role = CommitteeRoleFactory(title="Vice chair", grants_officer=True)
+    role = CommitteeRoleFactory(title="Vice chair", permission_set="membership")
     holder = UserFactory()
     today = timezone.localdate()
     appointments.appointment_create(
@@ -71,7 +71,7 @@ def test_daily_task_runs_the_sync(groups):
 
 
 def test_role_may_grant_moderator_rights_without_admin(groups):
-    role = CommitteeRoleFactory(title="Forum officer", grants_officer=False, grants_moderator=True)
+    role = CommitteeRoleFactory(title="Forum officer", permission_set="moderator")
     holder = UserFactory()
     appointments.appointment_create(role=role, user=holder)
     holder = fresh(holder)
@@ -81,7 +81,7 @@ def test_role_may_grant_moderator_rights_without_admin(groups):
 
 
 def test_ending_early_removes_access_and_is_logged(officer):
-    role = CommitteeRoleFactory(grants_moderator=True)
+    role = CommitteeRoleFactory(permission_set="chair")
     holder = UserFactory(name="Cai Brennock")
     appointment = appointments.appointment_create(
         role=role, user=holder, starts_on=timezone.localdate() - datetime.timedelta(days=30)

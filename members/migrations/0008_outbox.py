@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0005_move_committee_and_mailing'),
+        ('members', '0007_audit_m2m_triggers'),
     ]
 
     operations = [
