@@ -1,17 +1,13 @@
 """The committee's emails: one text and one HTML template per email, plus a subject template."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from members.committee.models import ContactMessage, Election, Nomination, VoterRoll
-
-# Members who have not voted are reminded once, in the last day before the ballot closes.
-REMINDER_BEFORE_CLOSE = timedelta(hours=24)
 
 
 def send_committee_email(name, *, to, context, reply_to=None):
@@ -56,15 +52,17 @@ def nomination_email(nomination_id, kind):
 
 def election_send_reminders(now=None):
     """
-    One reminder to each eligible member who has not voted, in the last day before the close. Safe to run
-    twice:
-    each roll row is locked, re-checked and marked in the transaction that queues its email.
+    One reminder to each eligible member who has not voted, once the election is within its method's reminder
+    window (Election.reminder_before_close). Safe to run twice: each roll row is locked, re-checked and marked in
+    the transaction that queues its email.
     """
     now = now or timezone.now()
     sent = 0
-    for election in Election.objects.filter(
-        opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMINDER_BEFORE_CLOSE
-    ):
+    windows = {method: Election(method=method).reminder_before_close for method in Election.Method.values}
+    due = Q()
+    for method, window in windows.items():
+        due |= Q(method=method, closes_at__lte=now + window)
+    for election in Election.objects.filter(due, opens_at__lte=now, closes_at__gt=now):
         pending = VoterRoll.objects.filter(election=election, voted_at__isnull=True, reminder_sent_at__isnull=True)
         for entry_id in pending.values_list("pk", flat=True):
             with transaction.atomic():

@@ -26,5 +26,5 @@ def send_nomination_email(nomination_id, kind):
 
 @shared_task
 def send_election_reminders():
-    """Hourly: one reminder to each eligible member who has not voted, a day before an election closes."""
+    """Hourly: one reminder to each eligible member who has not voted, a day (ranked: two) before the close."""
     return emails.election_send_reminders()
