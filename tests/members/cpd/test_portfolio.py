@@ -237,3 +237,16 @@ def test_a_share_link_shows_the_portfolio_until_revoked(member_client, recorded)
 
 def test_portfolio_needs_a_login(client):
     assert client.get("/portfolio/").status_code == 302
+
+
+def test_demo_portfolio_has_every_area_and_seeds_once(client):
+    from members import demo
+    from members.cpd import demo as demo_cpd
+
+    demo.seed()
+    demo_cpd.seed()
+    demo_cpd.seed()
+    member = Entry.objects.filter(title__startswith="Mentored").get().user
+    assert Entry.objects.filter(user=member).count() == len(demo_cpd.ENTRIES)
+    covered = {code for e in Entry.objects.filter(user=member) for code in e.areas}
+    assert covered == set(Area.values)
