@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from members.roles import OFFICERS_GROUP, sync_role_groups
-from tests.e2e.conftest import login
+from tests.e2e.helpers import login
 from tests.members.factories import PASSWORD, UserFactory
 from tests.second_factor import current_code
 

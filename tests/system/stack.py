@@ -250,7 +250,8 @@ class Load:
 READERS = int(os.environ.get("SYSTEM_TEST_READERS", "1000"))
 # Digest pace: slow enough that a worker can be killed halfway, fast enough to finish in seconds.
 DIGEST_BATCH_SIZE = 25
-DIGEST_SEND_DELAY_SECONDS = 0.4
+# Slow enough (about 40 s for 1,000 readers over two workers) that the kill lands while the digest is going out.
+DIGEST_SEND_DELAY_SECONDS = 2.0
 DIGEST_CLAIM_LEASE_SECONDS = 20
 # Every job every 15 s: long enough for the test to stop both beats between two ticks.
 BEAT_EVERY_SECONDS = 15
