@@ -10,7 +10,8 @@ from pypdf import PdfReader
 
 from events.models import Attendance
 from members.cpd.pdf import pdf_unavailable_reason
-from tests.e2e.conftest import SCREENSHOTS, login
+from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.helpers import login
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.members.factories import PASSWORD, UserFactory
 
