@@ -49,7 +49,8 @@ BEAT_SCHEDULE = {
         "task": "members.committee.tasks.sync_committee_access",
         "schedule": crontab(hour=0, minute=10),
     },
-    # Hourly: members who have not voted get one reminder in the last 24 hours of a ballot (one per voter,
+    # Hourly: members who have not voted get one reminder in the last 24 hours of a ballot, 48 for a ranked one
+    # (one per voter,
     # marked on their roll row, so a re-run sends nothing twice).
     "committee-election-reminders": {
         "task": "members.committee.tasks.send_election_reminders",

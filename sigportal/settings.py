@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "members",
     "members.committee",
     "members.mailing",
+    "members.cpd",
     "events",
     "forums",
     "sigportal",
@@ -562,10 +563,21 @@ LOGGING = {
 
 # Each app's part of "download my data" and "delete my account": modules with `export(user) -> dict` and `erase(user)`,
 # run by members.your_data (the "Your data" page), which never imports the other apps; erasure runs in reverse order.
+# What fills a member's CPD portfolio by itself: each module's activities(user) returns what it recorded
+# (members.cpd.sources.RecordedActivity), so the portfolio in members reads events, forums and the committee
+# without importing them (docs/ARCHITECTURE.md). Read by members.cpd.sources.portfolio_sync.
+CPD_SOURCES = [
+    "events.cpd",
+    "forums.cpd",
+    "members.committee.cpd",
+    "members.cpd.subgroups",
+]
+
 PERSONAL_DATA_PROVIDERS = [
     "members.personal_data",
     "members.mailing.personal_data",
     "members.committee.personal_data",
+    "members.cpd.personal_data",
     "events.personal_data",
     "forums.personal_data",
 ]

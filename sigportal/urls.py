@@ -31,6 +31,7 @@ urlpatterns = [
     # The mailing list (/mailing-list/...) and the digest archive (/digest/...).
     path("", include("members.mailing.urls")),
     path("committee/", include("members.committee.urls")),
+    path("portfolio/", include("members.cpd.urls")),
     # The committee's and the mailing list's admin pages were under /admin/members/ until they became apps of their
     # own: officers' bookmarks and the links in emails already sent still arrive.
     re_path(

@@ -4,6 +4,6 @@ registrations (the waiting list and attendance), and other (series, email receip
 Importing the modules registers their ModelAdmins when Django's admin autodiscovery imports events.admin.
 """
 
-from . import events, other, registrations
+from . import events, other, registrations, session_roles
 
-__all__ = ["events", "other", "registrations"]
+__all__ = ["events", "other", "registrations", "session_roles"]

@@ -1,4 +1,4 @@
-from .events import Event, Series, Session, sessions_overlap
+from .events import Event, Series, Session, SessionRole, sessions_overlap
 from .notifications import CalendarFeedToken, EmailReceipt
 from .registrations import Attendance, Registration, RegistrationAnswer, RegistrationQuestion
 
@@ -12,5 +12,6 @@ __all__ = [
     "RegistrationQuestion",
     "Series",
     "Session",
+    "SessionRole",
     "sessions_overlap",
 ]

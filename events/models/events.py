@@ -278,6 +278,30 @@ class Session(models.Model):
         return round((self.ends_at - self.starts_at).total_seconds() / 3600, 2)
 
 
+class SessionRole(models.Model):
+    """
+    A member who presented at a session, as speaker or chair. Officers set it; it is what a member's CPD portfolio
+    records as presenting.
+    """
+
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", "Speaker"
+        CHAIR = "chair", "Chair"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_roles")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.SPEAKER)
+
+    class Meta:
+        ordering = ["session", "role", "pk"]
+        verbose_name = "speaker or chair"
+        verbose_name_plural = "speakers and chairs"
+        constraints = [models.UniqueConstraint(fields=["session", "user", "role"], name="one_session_role_each")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display().lower()}) at {self.session}"
+
+
 def sessions_overlap(sessions):
     """The first pair of sessions (sorted by start) whose times overlap, or None."""
     ordered = sorted(sessions, key=lambda s: s.starts_at)

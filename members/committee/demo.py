@@ -79,6 +79,10 @@ PEOPLE = {
     "nominee2": ("Tomasz Ridgewell", "tomasz.ridgewell@demo.sigportal.test"),
     "voter1": ("Harriet Oyelaran", "harriet.oyelaran@demo.sigportal.test"),
     "voter2": ("Rhodri Vasquez-Bell", "rhodri.vasquezbell@demo.sigportal.test"),
+    "voter3": ("Morwenna Achterberg", "morwenna.achterberg@demo.sigportal.test"),
+    "voter4": ("Kwabena Strachan", "kwabena.strachan@demo.sigportal.test"),
+    "voter5": ("Ines Fairweather", "ines.fairweather@demo.sigportal.test"),
+    "voter6": ("Callum Oduya", "callum.oduya@demo.sigportal.test"),
 }
 
 OPEN_CALL_TEXT = """
@@ -92,6 +96,11 @@ Make a separate nomination for each role you wish to stand for. Each nomination 
 We want the committee to represent members across England, Northern Ireland, Scotland, Wales and the
 Republic of
 Ireland: nominations from outside the regions already represented are especially welcome.
+"""
+
+STV_CALL_TEXT = """
+Nominations for two **Officer** seats for a three-year term. Four members stood, so members ranked them by single
+transferable vote.
 """
 
 CLOSED_CALL_TEXT = """
@@ -147,9 +156,10 @@ def seed(stdout=None):
     _appoint(roles["chair"], _person("past_chair"), datetime.date(2021, 4, 15))
 
     _seed_closed_call(roles, officer)
+    _seed_stv_call(roles, officer)
     _seed_open_call(roles, today)
     if stdout:
-        stdout.write("Committee: roles, appointments, an open call and a finished election.")
+        stdout.write("Committee: roles, appointments, an open call and two finished elections (one by STV).")
 
 
 def _seed_open_call(roles, today):
@@ -265,4 +275,71 @@ def _seed_closed_call(roles, officer):
     nominations.nominations_appoint(
         nominations=[people["vice_chair"]], by=officer, starts_on=datetime.date(2025, 4, 14)
     )
+    return call
+
+
+# Fourteen ballots for two seats (quota 5): Idris is elected in round 1 and his surplus passes on, Priya is
+# excluded in round 2, and her ballots elect Saoirse in round 3. Several rounds, so the published table shows
+# every kind of step.
+STV_BALLOTS = [
+    (("officer", "officer2"), 6),
+    (("officer2", "nominee2"), 3),
+    (("nominee2", "officer2"), 2),
+    (("candidate2", "officer2"), 2),
+    (("nominee2", "officer"), 1),
+]
+
+
+def _seed_stv_call(roles, officer):
+    call, _ = NominationCall.objects.get_or_create(
+        slug="officer-nominations-2024",
+        defaults={
+            "title": "Call for nominations: Officers 2024",
+            "description": STV_CALL_TEXT.strip(),
+            "opens_at": _london(2024, 1, 15, 9, 0),
+            "closes_at": _london(2024, 2, 26, 12, 0),
+        },
+    )
+    CallRole.objects.get_or_create(call=call, role=roles["officers"], defaults={"seats": 2})
+    if Election.objects.filter(call=call).exists():
+        return call
+    statements = {
+        "officer": "I run the events team at a university library and would look after our webinar programme.",
+        "officer2": "I would keep our membership records in order and welcome new members across the nations.",
+        "nominee2": "I coordinate accessibility training and would make our events easier to join.",
+        "candidate2": "I would start a mentoring scheme pairing new learning technologists with experienced ones.",
+    }
+    people = {}
+    for key, text in statements.items():
+        nominee = officer if key == "officer" else _person(key)
+        people[key], _ = Nomination.objects.get_or_create(
+            call=call,
+            role=roles["officers"],
+            nominee=nominee,
+            defaults={
+                "statement": text,
+                "word_count": nominations.count_words(text),
+                "status": Nomination.Status.ACCEPTED,
+                "reviewed_by": officer,
+                "reviewed_at": _london(2024, 2, 27, 10, 0),
+            },
+        )
+    voters = [_person(key) for key in PEOPLE]
+    election = elections.election_open(
+        call=call,
+        role=roles["officers"],
+        method=Election.Method.RANKED,
+        opens_at=_london(2024, 3, 4, 9, 0),
+        closes_at=_london(2024, 3, 18, 12, 0),
+        by=officer,
+    )
+    ballots = [ranking for ranking, times in STV_BALLOTS for _ in range(times)]
+    for voter, ranking in zip(voters, ballots, strict=False):
+        elections.ballot_cast(
+            election=election,
+            voter=voter,
+            choice_ids=[people[key].pk for key in ranking],
+            now=_london(2024, 3, 10, 12, 0),
+        )
+    elections.election_declare_winners(election=election, by=officer)
     return call

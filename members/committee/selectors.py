@@ -100,6 +100,55 @@ def election_results(election):
     return {"rows": rows, "ballots": ballots, "tie": tie}
 
 
+def ranked_result(election):
+    """
+    A ranked election's published count, with names: a row per candidate and a column per round (the table), and
+    a sentence's worth per round of what happened (the explanation). One query; None until the count is run.
+    """
+    count = election.count
+    if not count:
+        return None
+    names = {n.pk: n.nominee.name for n in Nomination.objects.filter(pk__in=count["lot"]).select_related("nominee")}
+    rounds = count["rounds"]
+    outcome = {}
+    for r in rounds:
+        for pk in r["selected"]:
+            outcome[pk] = (r["action"], r["number"])
+    first = rounds[0]["votes"] if rounds else {}
+    order = sorted(count["lot"], key=lambda pk: (-float(first.get(str(pk), 0)), names.get(pk, "")))
+    rows = [
+        {
+            "name": names.get(pk, "(withdrawn)"),
+            "cells": [r["votes"].get(str(pk), "") for r in rounds],
+            "outcome": outcome.get(pk),
+            "elected": pk in count["winners"],
+        }
+        for pk in order
+    ]
+    steps = [
+        {
+            "number": r["number"],
+            "action": r["action"],
+            "names": [names.get(pk, "?") for pk in r["selected"]],
+            "how": r["how"],
+            "transfers": [
+                (names.get(int(source), "?"), names.get(int(target), "?"), value)
+                for source, targets in r["transfers"].items()
+                for target, value in targets.items()
+            ],
+            "exhausted": r["exhausted"],
+        }
+        for r in rounds
+    ]
+    return {
+        "count": count,
+        "rows": rows,
+        "steps": steps,
+        "round_numbers": [r["number"] for r in rounds],
+        "winners": [names.get(pk, "?") for pk in count["winners"]],
+    }
+
+
 def call_page(call, user, now):
     """
     What the call page shows: each role of the call with the member's own nomination and (after the close) its
@@ -130,7 +179,8 @@ def call_page(call, user, now):
                 "closed": closed,
                 "on_roll": election.pk in on_roll,
                 "voted": election.pk in voted,
-                "results": election_results(election) if closed else None,
+                "results": election_results(election) if closed and not election.is_ranked else None,
+                "ranked": ranked_result(election) if closed and election.is_ranked else None,
             }
         )
     candidates_by_role = {}

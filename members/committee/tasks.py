@@ -14,5 +14,5 @@ def sync_committee_access():
 
 @shared_task
 def send_election_reminders():
-    """Hourly: one reminder to each eligible member who has not voted, a day before an election closes."""
+    """Hourly: one reminder to each eligible member who has not voted, a day (ranked: two) before the close."""
     return election_remind_voters()

@@ -13,5 +13,6 @@ urlpatterns = [
     path("nominations/<int:pk>/withdraw/", views.nomination_withdraw, name="nomination-withdraw"),
     path("nominations/<int:pk>/proof/", views.nomination_proof, name="nomination-proof"),
     path("elections/<int:pk>/vote/", views.ballot, name="ballot"),
+    path("elections/<int:pk>/ballots.json", views.ballots_download, name="ballots-download"),
     path("elections/<int:pk>/receipt/", views.receipt_check, name="receipt-check"),
 ]

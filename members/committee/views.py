@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -244,11 +244,10 @@ def ballot(request, pk):
     entry = VoterRoll.objects.filter(election=election, user=request.user).first()
     error = None
     status = 200
+    field = "preference" if election.is_ranked else "candidates"
     if request.method == "POST":
         try:
-            code = elections.ballot_cast(
-                election=election, voter=request.user, choice_ids=request.POST.getlist("candidates")
-            )
+            code = elections.ballot_cast(election=election, voter=request.user, choice_ids=request.POST.getlist(field))
         except committee_errors.ElectionError as exc:
             error = str(exc)
             status = 400 if entry and not (entry.voted_at or election.is_closed()) else 403
@@ -264,14 +263,48 @@ def ballot(request, pk):
         error = "You have already voted in this election. Each member votes once."
     elif not election.is_open():
         error = "Voting has closed." if election.is_closed() else "Voting has not opened yet."
+    people = elections.ballot_candidates(election)
+    now = timezone.now()
+    submitted = request.POST.getlist(field) if request.method == "POST" else []
     context = {
         "election": election,
-        "candidates": elections.ballot_candidates(election),
+        "candidates": people,
         "can_vote": entry is not None and not entry.voted_at and election.is_open(),
         "error": error,
         "call_url": reverse("committee:call-detail", args=[election.call.slug]),
+        "remaining": _remaining_text(election.closes_at - now) if election.is_open(now) else None,
+        "zone": timezone.get_current_timezone_name(),
+        # One drop-down per preference; after a refused ballot, the member's own order is shown again.
+        "preferences": [
+            {"position": i, "chosen": submitted[i - 1] if i <= len(submitted) else ""}
+            for i in range(1, len(people) + 1)
+        ],
     }
     return render(request, "members/committee/ballot.html", context, status=status)
+
+
+def ballots_download(request, pk):
+    """
+    A ranked election's anonymised ballots and the published lot, as JSON, once the count is published: enough
+    for anyone to recount with stvpoll (or any Scottish STV count) and compare with the published rounds.
+    """
+    election = get_object_or_404(Election.objects.select_related("call", "role"), pk=pk)
+    if not (election.is_ranked and election.count):
+        raise Http404("The ballots are published with the count, after the close.")
+    people = Nomination.objects.filter(pk__in=election.count["lot"]).select_related("nominee")
+    names = {n.pk: n.nominee.name for n in people}
+    data = {
+        "election": f"{election.role.title}, {election.call.title}",
+        "rules": election.count["rules"],
+        "seats": election.seats,
+        "candidates": [{"id": pk, "name": names.get(pk, "")} for pk in election.count["lot"]],
+        "tie_break_lot": election.count["lot"],
+        "ballots": elections.ranked_ballots(election),
+        "published_count": election.count,
+    }
+    response = JsonResponse(data, json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="ballots-{election.role.slug}-{election.pk}.json"'
+    return response
 
 
 def receipt_check(request, pk):

@@ -34,10 +34,11 @@ class ElectionAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["call", "role", "opens_at", "closes_at"]
+            return ["call", "role", "method", "opens_at", "closes_at"]
         return [
             "call",
             "role",
+            "method",
             "seats",
             "opens_at",
             "closes_at",
@@ -54,6 +55,7 @@ class ElectionAdmin(admin.ModelAdmin):
         return [
             "call",
             "role",
+            "method",
             "seats",
             "results",
             "winners_declared_at",
@@ -70,6 +72,19 @@ class ElectionAdmin(admin.ModelAdmin):
     def results(self, obj):
         if not obj.is_closed():
             return "Shown after the ballot closes."
+        if obj.is_ranked:
+            ranked = selectors.ranked_result(obj)
+            if ranked is None:
+                return (
+                    "Ranked ballot: “Declare winners” runs the count and publishes it round by round on the call page."
+                )
+            return format_html(
+                "<p>{} valid ballot(s), quota {}, {} round(s). Elected: {}.</p>",
+                ranked["count"]["valid_ballots"],
+                ranked["count"]["quota"],
+                len(ranked["steps"]),
+                ", ".join(ranked["winners"]),
+            )
         result = selectors.election_results(obj)
         lines = format_html_join(
             "", "<li>{}: {} vote(s)</li>", ((r["nomination"].nominee, r["votes"]) for r in result["rows"])
@@ -87,7 +102,12 @@ class ElectionAdmin(admin.ModelAdmin):
             return
         try:
             created = elections.election_open(
-                call=obj.call, role=obj.role, opens_at=obj.opens_at, closes_at=obj.closes_at, by=request.user
+                call=obj.call,
+                role=obj.role,
+                opens_at=obj.opens_at,
+                closes_at=obj.closes_at,
+                method=obj.method,
+                by=request.user,
             )
         except committee_errors.ElectionError as exc:
             raise ValidationError(str(exc)) from exc
@@ -118,7 +138,7 @@ class ElectionAdmin(admin.ModelAdmin):
     @admin.action(description="Declare winners (after the close; resolve a tie with a reason)", permissions=["change"])
     def declare_winners(self, request, queryset):
         for election in queryset:
-            result = selectors.election_results(election) if election.is_closed() else None
+            result = selectors.election_results(election) if election.is_closed() and not election.is_ranked else None
             if result and result["tie"] and not election.winners_declared_at:
                 form = ResolveTieForm(request.POST if "reason" in request.POST else None, rows=result["rows"])
                 if form.is_valid():

@@ -7,6 +7,7 @@ its insertion order can be lined up with the roll's voted_at.
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -25,9 +26,15 @@ class ElectionQuerySet(models.QuerySet):
 class Election(models.Model):
     """A ballot for one contested role in one call, open for a set window."""
 
+    class Method(models.TextChoices):
+        # Elections opened before ranked voting existed were all "choose up to N", so that stays the default.
+        CHOOSE = "choose", "Choose up to the number of seats"
+        RANKED = "ranked", "Rank the candidates (single transferable vote; instant run-off for one seat)"
+
     call = models.ForeignKey(NominationCall, on_delete=models.PROTECT, related_name="elections")
     role = models.ForeignKey(CommitteeRole, on_delete=models.PROTECT, related_name="elections")
-    seats = models.PositiveSmallIntegerField(help_text="Each voter chooses up to this many candidates.")
+    seats = models.PositiveSmallIntegerField(help_text="How many candidates are elected.")
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.CHOOSE)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
     created_by = models.ForeignKey(
@@ -37,6 +44,12 @@ class Election(models.Model):
     tie_resolution = models.TextField(blank=True, help_text="Why officers chose these winners when votes tied.")
     tie_resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    count = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="A ranked election's count as published: quota, the tie-break lot and every round.",
     )
 
     objects = ElectionQuerySet.as_manager()
@@ -54,6 +67,18 @@ class Election(models.Model):
 
     def is_closed(self, now=None):
         return (now or timezone.now()) >= self.closes_at
+
+    @property
+    def is_ranked(self):
+        return self.method == self.Method.RANKED
+
+    @property
+    def reminder_before_close(self):
+        """
+        How long before the close members who have not voted are reminded. Ranking takes longer than ticking, and
+        a member should have a weekend's evening to read the statements, so ranked ballots are reminded earlier.
+        """
+        return timedelta(days=2) if self.is_ranked else timedelta(hours=24)
 
 
 class VoterRoll(models.Model):
@@ -79,7 +104,9 @@ class Ballot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # PROTECT: an election that has votes is a record; the ballots table refuses deletes (committee 0004).
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="ballots")
-    choices = models.JSONField(help_text="Ids of the chosen candidates' nominations, sorted.")
+    choices = models.JSONField(
+        help_text="Ids of the chosen candidates' nominations: sorted, or for a ranked ballot in order of preference."
+    )
     receipt_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the voter's receipt code.")
 
     class Meta:

@@ -6,7 +6,6 @@ declaring winners (who are then appointed by members.committee.services.nominati
 import hashlib
 import random
 import secrets
-from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -15,11 +14,9 @@ from django.utils import timezone
 from members.committee.errors import ElectionError
 from members.committee.models import Ballot, CallRole, Election, Nomination, VoterRoll
 from members.committee.selectors import candidates, election_results
+from members.committee.services.ranked_count import draw_lot, ranked_count
 from members.models import AssociationMembership
 from members.outbox import email_later
-
-# Members who have not voted are reminded once, in the last day before the ballot closes.
-REMINDER_BEFORE_CLOSE = timedelta(hours=24)
 
 
 def eligible_voter_ids(call):
@@ -56,12 +53,14 @@ def election_check_can_open(*, call, role, opens_at=None, closes_at=None):
     return call_role.seats
 
 
-def election_open(*, call, role, opens_at, closes_at, by=None):
+def election_open(*, call, role, opens_at, closes_at, method=Election.Method.CHOOSE, by=None):
     """Open a ballot for a contested role after the call closed; snapshot the voter roll."""
     seats = election_check_can_open(call=call, role=role, opens_at=opens_at, closes_at=closes_at)
+    if method not in Election.Method.values:
+        raise ElectionError(f"Unknown voting method {method!r}.")
     with transaction.atomic():
         election = Election.objects.create(
-            call=call, role=role, seats=seats, opens_at=opens_at, closes_at=closes_at, created_by=by
+            call=call, role=role, seats=seats, method=method, opens_at=opens_at, closes_at=closes_at, created_by=by
         )
         VoterRoll.objects.bulk_create(
             [VoterRoll(election=election, user_id=user_id) for user_id in eligible_voter_ids(call)]
@@ -95,19 +94,8 @@ def ballot_cast(*, election, voter, choice_ids, now=None):
         if now < election.opens_at:
             raise ElectionError("Voting has not opened yet.")
         raise ElectionError("Voting has closed: your vote was not recorded.")
-    try:
-        choice_ids = sorted({int(c) for c in choice_ids})
-    except (TypeError, ValueError) as exc:
-        raise ElectionError("The ballot was not valid: nothing was recorded. Please choose again.") from exc
-    if not choice_ids:
-        raise ElectionError("Choose at least one candidate.")
-    if len(choice_ids) > election.seats:
-        raise ElectionError(
-            f"You may choose up to {election.seats} candidate(s); you chose {len(choice_ids)}. Nothing was recorded."
-        )
-    valid = set(candidates(election.call, election.role).values_list("pk", flat=True))
-    if not set(choice_ids) <= valid:
-        raise ElectionError("The ballot named someone who is not a candidate in this election. Nothing was recorded.")
+    check = _check_ranking if election.is_ranked else _check_choices
+    choice_ids = check(election, choice_ids)
     with transaction.atomic():
         entry = VoterRoll.objects.select_for_update().filter(election=election, user=voter).first()
         if entry is None:
@@ -124,6 +112,62 @@ def ballot_cast(*, election, voter, choice_ids, now=None):
     return code
 
 
+def _as_ids(values):
+    try:
+        return [int(c) for c in values if str(c).strip()]
+    except (TypeError, ValueError) as exc:
+        raise ElectionError("The ballot was not valid: nothing was recorded. Please choose again.") from exc
+
+
+def _check_choices(election, choice_ids):
+    """A "choose up to N" ballot: distinct candidates, at least one and at most the number of seats; sorted."""
+    choice_ids = sorted(set(_as_ids(choice_ids)))
+    if not choice_ids:
+        raise ElectionError("Choose at least one candidate.")
+    if len(choice_ids) > election.seats:
+        raise ElectionError(
+            f"You may choose up to {election.seats} candidate(s); you chose {len(choice_ids)}. Nothing was recorded."
+        )
+    valid = set(candidates(election.call, election.role).values_list("pk", flat=True))
+    if not set(choice_ids) <= valid:
+        raise ElectionError("The ballot named someone who is not a candidate in this election. Nothing was recorded.")
+    return choice_ids
+
+
+def _check_ranking(election, ranking):
+    """
+    A ranked ballot: candidates in order of preference, each at most once, none withdrawn. Preferences left
+    blank are skipped (ranking 1, 2 and 4 means 1, 2, 3); a member may rank as few candidates as they like.
+    """
+    ranking = _as_ids(ranking)
+    if not ranking:
+        raise ElectionError("Rank at least one candidate: put your first choice first. Nothing was recorded.")
+    people = {
+        n.pk: n for n in Nomination.objects.filter(call=election.call, role=election.role).select_related("nominee")
+    }
+    standing = set(candidates(election.call, election.role).values_list("pk", flat=True))
+    seen = set()
+    for position, pk in enumerate(ranking, start=1):
+        nomination = people.get(pk)
+        if nomination is None:
+            raise ElectionError(
+                "The ballot named someone who is not a candidate in this election. Nothing was recorded."
+            )
+        name = nomination.nominee.name
+        if pk in seen:
+            raise ElectionError(
+                f"You ranked {name} more than once (again as preference {position}). Give each candidate one "
+                "preference at most. Nothing was recorded."
+            )
+        if pk not in standing:
+            raise ElectionError(
+                f"{name} has withdrawn from this election and cannot be ranked. Remove them and cast your vote "
+                "again. Nothing was recorded."
+            )
+        seen.add(pk)
+    return ranking
+
+
 def receipt_is_counted(election, code):
     """A voter checks that a ballot with their receipt code is in the count."""
     return Ballot.objects.filter(election=election, receipt_hash=receipt_hash(code)).exists()
@@ -138,6 +182,8 @@ def election_declare_winners(*, election, by, winner_ids=None, reason="", now=No
         raise ElectionError("The ballot is still open.")
     if election.winners_declared_at:
         raise ElectionError("Winners were already declared for this election.")
+    if election.is_ranked:
+        return _declare_ranked(election, now)
     results = election_results(election)
     if results["tie"]:
         if not winner_ids or not (reason or "").strip():
@@ -160,14 +206,16 @@ def election_declare_winners(*, election, by, winner_ids=None, reason="", now=No
 
 def election_remind_voters(now=None):
     """
-    One reminder to each eligible member who has not voted, in the last day before the close. Safe to run twice:
-    each roll row is locked, re-checked and marked in the transaction that records its email.
+    One reminder to each eligible member who has not voted, within the method's window before the close. Safe to run
+    twice: each roll row is locked, re-checked and marked in the transaction that records its email.
     """
     now = now or timezone.now()
     recorded = 0
-    for election in Election.objects.filter(
-        opens_at__lte=now, closes_at__gt=now, closes_at__lte=now + REMINDER_BEFORE_CLOSE
-    ):
+    # Each method has its own window (Election.reminder_before_close): a day, or two for a ranked ballot.
+    due = Q()
+    for method in Election.Method.values:
+        due |= Q(method=method, closes_at__lte=now + Election(method=method).reminder_before_close)
+    for election in Election.objects.filter(due, opens_at__lte=now, closes_at__gt=now):
         pending = VoterRoll.objects.filter(election=election, voted_at__isnull=True, reminder_sent_at__isnull=True)
         for entry_id in pending.values_list("pk", flat=True):
             with transaction.atomic():
@@ -184,3 +232,20 @@ def election_remind_voters(now=None):
                 )
                 recorded += 1
     return recorded
+
+
+def _declare_ranked(election, now):
+    """Count a ranked election, publish the count with its tie-break lot, and mark the winners elected."""
+    lot = draw_lot(candidates(election.call, election.role).order_by("pk").values_list("pk", flat=True))
+    count = ranked_count(lot=lot, rankings=ranked_ballots(election), seats=election.seats)
+    with transaction.atomic():
+        Nomination.objects.filter(pk__in=count["winners"]).update(status=Nomination.Status.ELECTED)
+        election.count = count
+        election.winners_declared_at = now or timezone.now()
+        election.save(update_fields=["count", "winners_declared_at"])
+    return set(count["winners"])
+
+
+def ranked_ballots(election):
+    """Every ranking cast, in the ballots' random key order (never the order they were cast)."""
+    return list(Ballot.objects.filter(election=election).order_by("id").values_list("choices", flat=True))

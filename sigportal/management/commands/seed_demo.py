@@ -9,6 +9,7 @@ DEMO_SEEDERS = [
     "members.demo.seed",
     "members.mailing.demo.seed",
     "members.committee.demo.seed",
+    "members.cpd.demo.seed",
     "events.demo.seed",
     "forums.demo.seed",
 ]

@@ -28,3 +28,14 @@ def test_demo_committee_seeds_once_and_changes_nothing_the_second_time(client):
     # The demo officer holds an Officers seat, so the daily sync keeps their access.
     officer = Appointment.objects.get(user__email="officer@demo.sigportal.test").user
     assert is_officer(officer)
+
+
+def test_demo_has_a_finished_stv_election_with_several_rounds(client):
+    demo.seed()
+    demo_committee.seed()
+    election = Election.objects.get(call__slug="officer-nominations-2024")
+    assert election.is_ranked and election.count["quota"] == 5 and len(election.count["rounds"]) == 3
+    assert [r["action"] for r in election.count["rounds"]] == ["elected", "excluded", "elected"]
+    html = client.get(election.call.get_absolute_url()).content.decode()
+    assert "Elected:</strong> Idris Penhallow, Saoirse Lindqvist" in html
+    assert "Priya Castellano had the fewest votes" in html

@@ -255,6 +255,7 @@ def test_officer_opens_an_election_in_the_admin(client, officer):
         {
             "call": call.pk,
             "role": role.pk,
+            "method": "choose",
             "opens_at_0": "01/12/2026",
             "opens_at_1": "09:00",
             "closes_at_0": "08/12/2026",
