@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(help_text='Recipient, thing and kind: recorded once.', max_length=255, unique=True)),
-                ('build', models.CharField(help_text='The function that builds the message.', max_length=120)),
+                ('build', models.CharField(help_text='The function that builds the message.', max_length=120, verbose_name='kind')),
                 ('params', models.JSONField(blank=True, default=dict)),
                 ('to', models.EmailField(max_length=254, verbose_name='to')),
                 ('status', models.CharField(choices=[('pending', 'Waiting'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed'), ('skipped', 'No longer needed')], db_index=True, default='pending', max_length=10)),

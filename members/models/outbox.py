@@ -27,7 +27,7 @@ class OutboxEmail(models.Model):
         SKIPPED = "skipped", "No longer needed"
 
     key = models.CharField(max_length=255, unique=True, help_text="Recipient, thing and kind: recorded once.")
-    build = models.CharField(max_length=120, help_text="The function that builds the message.")
+    build = models.CharField("kind", max_length=120, help_text="The function that builds the message.")
     params = models.JSONField(default=dict, blank=True)
     to = models.EmailField("to", max_length=254)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
