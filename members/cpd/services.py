@@ -6,29 +6,18 @@ from django.utils import timezone
 
 from members.cpd.errors import PortfolioError
 from members.cpd.models import Area, Entry, ShareLink
+from members.uploads import check_document
 
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# Checked against the file's first bytes, not its name: a renamed executable is not a PDF.
-EVIDENCE_SIGNATURES = {"PDF": b"%PDF-", "PNG": b"\x89PNG\r\n\x1a\n", "JPEG": b"\xff\xd8\xff"}
-EVIDENCE_EXTENSIONS = {"PDF": {"pdf"}, "PNG": {"png"}, "JPEG": {"jpg", "jpeg"}}
 OWN_FIELDS = ("kind", "title", "occurred_on", "hours", "link", "reflection", "areas", "specialist_area")
 REFLECTION_FIELDS = ("reflection", "areas", "specialist_area")
 
 
 def check_evidence_file(upload):
     """Raise ValidationError unless the upload is a PDF, PNG or JPEG of at most 10 MB, judged by its content."""
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is 10 MB. Try a smaller scan or a PDF."
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    for kind, signature in EVIDENCE_SIGNATURES.items():
-        if head.startswith(signature) and ext in EVIDENCE_EXTENSIONS[kind]:
-            return kind
-    raise ValidationError(
-        "Evidence must be a document: a PDF, PNG or JPEG file (its content is checked, not just its name)."
+    return check_document(
+        upload,
+        max_mb=10,
+        refusal="Evidence must be a document: a PDF, PNG or JPEG file (its content is checked, not just its name).",
     )
 
 

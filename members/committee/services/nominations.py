@@ -15,15 +15,8 @@ from members.committee.selectors import candidates
 from members.committee.services.appointments import appointment_create
 from members.membership import is_current_association_member
 from members.outbox import email_later
+from members.uploads import check_document
 
-PROOF_MAX_BYTES = 5 * 1024 * 1024
-# Magic numbers: the file must *be* a PDF, PNG or JPEG, whatever its name says.
-PROOF_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
-PROOF_EXTENSIONS = {"pdf": {"pdf"}, "png": {"png"}, "jpeg": {"jpg", "jpeg"}}
 _WORD = re.compile(r"\w")
 
 
@@ -40,17 +33,11 @@ def count_words(text):
 
 def check_proof_file(upload):
     """Raise ValidationError unless the upload is a PDF, PNG or JPEG of at most 5 MB (checked by content)."""
-    if upload.size > PROOF_MAX_BYTES:
-        raise ValidationError(
-            f"The file is {upload.size / (1024 * 1024):.1f} MB; the limit is 5 MB. Try a smaller scan or a PDF."
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    for kind, signatures in PROOF_SIGNATURES.items():
-        if head.startswith(signatures) and ext in PROOF_EXTENSIONS[kind]:
-            return kind
-    raise ValidationError("The proof must be a PDF, PNG or JPEG file (its content is checked, not just its name).")
+    return check_document(
+        upload,
+        max_mb=5,
+        refusal="The proof must be a PDF, PNG or JPEG file (its content is checked, not just its name).",
+    )
 
 
 def membership_problem(user):
