@@ -8,26 +8,10 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 
 import pytest
 
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port, *, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing answers on port {port}")
+from tests.processes import free_port, wait_for_port
 
 
 class ThrowawayRedis:
@@ -49,7 +33,7 @@ class ThrowawayRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_for_port(self.port)
+        wait_for_port(self.port)
         return self
 
     def stop(self):
