@@ -324,7 +324,8 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 # `make worker` and compose's worker consume all three; compose also runs a worker for bulk alone.
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Declared, so a worker started without --queues (an embedded test worker, a hand-run `celery worker`) consumes all.
-CELERY_TASK_QUEUES = [Queue("default"), Queue("mail"), Queue("bulk")]
+# Each with its own routing key: queues bound with the same key would each get a copy of every task.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("default", "mail", "bulk")]
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 CELERY_TASK_ROUTES = {
     # bulk: a send run of a digest or announcement may take many minutes; two runs at once share the work (rows are
