@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Embedded defaults for running locally: DEBUG on (development secret key), SQLite, inline Celery, mail to var/mail.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install install-pdf demo-data migrate worker beat lint format browser clean
+.PHONY: run test install install-pdf demo-data demo-code migrate worker beat lint format browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -29,6 +29,10 @@ migrate: install
 
 demo-data: migrate
 	$(RUN_ENV) $(PY) manage.py seed_demo
+
+# The current code of the demo officer's and moderator's authenticator app (the secret is published in README).
+demo-code: install
+	@$(RUN_ENV) $(PY) manage.py demo_code
 
 run: demo-data
 	@echo "Serving the portal at http://127.0.0.1:8000/ (mail is written to var/mail/)"

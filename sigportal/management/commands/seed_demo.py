@@ -26,6 +26,6 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account['role']:<10} {account['email']}")
         self.stdout.write(
-            f"The moderator and the officer log in with a second factor: the code `python manage.py demo_code` "
+            f"The moderator and the officer log in with a second factor: the code `make demo-code` "
             f"prints, or an authenticator app given the secret {DEMO_TOTP_SECRET}."
         )
