@@ -17,7 +17,7 @@ Queries per batch are a constant plus one per message sent.
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -60,9 +60,6 @@ class SendResult:
     skipped: int = 0
     batches: int = 0
     temporary_error: str = ""
-    # Rows still claimed by another run when this one finished (a live run, or one that died: see the lease).
-    claimed_elsewhere: int = 0
-    message_ids: list = field(default_factory=list)
 
 
 def list_id():
@@ -267,8 +264,7 @@ def deliveries_send(*, issue_id=None, announcement_id=None, max_batches=None):
                 break
             if settings.DIGEST_SEND_DELAY_SECONDS:
                 time.sleep(settings.DIGEST_SEND_DELAY_SECONDS)
-    if not mailing_finish_if_done(mailing):
-        result.claimed_elsewhere = Delivery.objects.filter(**filters, status=Delivery.Status.SENDING).count()
+    mailing_finish_if_done(mailing)
     return result
 
 
@@ -331,7 +327,6 @@ def _send_batch(batch, composer, result):
     result.sent += len(sent)
     result.failed += len(failed) + sum(1 for d, _ in released if d.status == Delivery.Status.FAILED)
     result.skipped += len(skipped)
-    result.message_ids.extend(message_id for _, message_id in sent)
 
 
 def mailing_finish_if_done(mailing):
