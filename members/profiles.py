@@ -11,7 +11,7 @@ import io
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -127,29 +127,33 @@ def _profiles_tagged_like(word):
     return TaggedExpertise.objects.filter(tag__name__icontains=word).values("content_object_id")
 
 
+def _listed_tags():
+    """Tags carried by at least one listed, active member: a tag only hidden members carry names nobody."""
+    listed = TaggedExpertise.objects.filter(
+        tag=OuterRef("pk"),
+        content_object__show_in_directory=True,
+        content_object__user__is_active=True,
+    )
+    return ExpertiseTag.objects.filter(Exists(listed))
+
+
 def expertise_in_use():
     """Tags at least one listed member carries: the directory's filter offers these."""
-    return (
-        ExpertiseTag.objects.filter(
-            tagged_profiles__content_object__show_in_directory=True,
-            tagged_profiles__content_object__user__is_active=True,
-        )
-        .distinct()
-        .order_by("name")
-    )
+    return _listed_tags().order_by("name")
 
 
 def expertise_suggestions(*, prefix, limit=10):
-    """Existing tag names starting with (then containing) `prefix`, for suggestions while typing."""
+    """Names of tags listed members carry, starting with (then containing) `prefix`, for suggestions while
+    typing. A tag carried only by members who are not listed is never offered: it would tell a member that
+    someone hidden works on it (and, for a rare tag, who)."""
     prefix = prefix.strip()
     if not prefix:
         return []
-    starts = list(
-        ExpertiseTag.objects.filter(name__istartswith=prefix).order_by("name").values_list("name", flat=True)[:limit]
-    )
+    tags = _listed_tags()
+    starts = list(tags.filter(name__istartswith=prefix).order_by("name").values_list("name", flat=True)[:limit])
     if len(starts) < limit:
         starts += list(
-            ExpertiseTag.objects.filter(name__icontains=prefix)
+            tags.filter(name__icontains=prefix)
             .exclude(name__istartswith=prefix)
             .order_by("name")
             .values_list("name", flat=True)[: limit - len(starts)]

@@ -129,3 +129,32 @@ def test_suggestions_while_typing(member_client):
         "suggestions": ["Universal design for learning"]
     }
     assert member_client.get("/directory/suggest/?q=").json() == {"suggestions": []}
+
+
+def test_suggestions_offer_only_tags_listed_members_carry(member_client):
+    """A tag only hidden or departed members carry would tell others that someone unlisted works on it."""
+    _listed("Listed", expertise=["accessibility"])
+    _listed("Hidden", show_in_directory=False, expertise=["access to psychiatric care", "accessibility"])
+    gone = _listed("Gone", expertise=["accent coaching"])
+    gone.user.is_active = False
+    gone.user.save()
+    assert member_client.get("/directory/suggest/?q=acc").json() == {"suggestions": ["accessibility"]}
+    assert member_client.get("/directory/suggest/?q=psychiatric").json() == {"suggestions": []}
+
+
+def test_suggestions_query_count_does_not_grow_with_tags(member_client):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = member_client.get("/directory/suggest/?q=topic")
+        assert response.status_code == 200
+        return len(ctx.captured_queries), len(response.json()["suggestions"])
+
+    _listed("Person 1", expertise=["topic 1", "a topic"])
+    small_queries, small_found = count()
+    for i in range(2, 30):
+        # Tags that contain the word (not start with it), so both the "starts with" and "contains" lookups run.
+        _listed(f"Person {i}", expertise=[f"another topic {i}"])
+        _listed(f"Hidden {i}", show_in_directory=False, expertise=[f"topic hidden {i}"])
+    large_queries, large_found = count()
+    assert (small_found, large_found) == (2, 10)
+    assert small_queries == large_queries
