@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from events import errors
 from events.models import Event
-from members.membership import is_current_association_member, organisation_of
+from members.membership import is_current_association_member, staff_organisation_ids
 from members.principles import has_accepted_current_principles
 
 
@@ -17,8 +17,8 @@ def audience_allows(event, user):
     if event.audience == Event.Audience.ASSOCIATION_MEMBERS:
         return is_current_association_member(user)
     if event.audience == Event.Audience.ORGANISATIONS:
-        organisation = organisation_of(user)
-        return organisation is not None and event.organisations.filter(pk=organisation.pk).exists()
+        staff_of = staff_organisation_ids(user)
+        return bool(staff_of) and event.organisations.filter(pk__in=staff_of).exists()
     return False
 
 
@@ -30,7 +30,12 @@ def audience_description(event):
     if event.audience == Event.Audience.ASSOCIATION_MEMBERS:
         return "Open to current members of the association."
     names = ", ".join(o.name for o in event.organisations.all())
-    return f"Open to staff of {names}." if names else "Open to staff of named organisations."
+    if not names:
+        return "Open to staff of named organisations."
+    return (
+        f"Open to staff of {names}: a verified membership claim through the organisation, or your profile naming "
+        "it with a verified email address at the organisation, shows you work there."
+    )
 
 
 def check_can_register(event, user, now=None):

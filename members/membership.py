@@ -5,6 +5,7 @@ members-only events call these functions; nothing else reads AssociationMembersh
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from members.models import AssociationMembership, Organisation
@@ -22,14 +23,35 @@ def is_current_association_member(user, today=None):
     return membership.is_current(today=today)
 
 
-def organisation_of(user):
-    """The organisation a person is known to work for, or None."""
+def staff_organisation_ids(user, today=None):
+    """Ids of the organisations this person is confirmed to work for (for events open to named organisations'
+    staff). Two confirmations count, and nothing else:
+
+    - a current organisational membership claim that an officer verified, or that a trusted email domain verified
+      (pending, rejected and expired claims never count);
+    - the organisation the person names on their profile, when one of their *verified* email addresses is on that
+      organisation's domains. Any member may name any organisation on their profile, so the name alone proves
+      nothing; an organisation without email domains can only be confirmed through a verified claim.
+
+    The second way is how staff of organisations that are not association members qualify."""
     if not user.is_authenticated:
-        return None
-    try:
-        return user.association_membership.organisation
-    except AssociationMembership.DoesNotExist:
-        return None
+        return set()
+    today = today or timezone.localdate()
+    ids = set(
+        AssociationMembership.objects.filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+            user=user,
+            kind=AssociationMembership.Kind.ORGANISATIONAL,
+            status=AssociationMembership.Status.VERIFIED,
+            organisation__isnull=False,
+        ).values_list("organisation_id", flat=True)
+    )
+    named = Organisation.objects.filter(profiles__user=user).exclude(email_domains="").first()
+    if named is not None and named.pk not in ids:
+        domains = _verified_domains(user)
+        if any(_domain_matches(d, od) for d in domains for od in named.domains):
+            ids.add(named.pk)
+    return ids
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -167,6 +167,30 @@ class EventAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        self._save_related(request, form, formsets, change)
+        self._warn_about_unconfirmable_organisations(request, form.instance)
+
+    def _warn_about_unconfirmable_organisations(self, request, event):
+        """Any organisation may be named, member of the association or not; its staff show they work there with a
+        verified address on its email domains (members.membership.staff_organisation_ids). Without domains, only
+        a verified membership claim counts, which a non-member organisation's staff cannot make."""
+        if event.audience != Event.Audience.ORGANISATIONS:
+            return
+        if not event.organisations.exists():
+            self.message_user(
+                request, "Name the organisations whose staff may register: nobody can register yet.", messages.WARNING
+            )
+            return
+        without_domains = [o.name for o in event.organisations.filter(email_domains="")]
+        if without_domains:
+            self.message_user(
+                request,
+                f"{', '.join(without_domains)}: no email domains are recorded, so its staff can only qualify through "
+                "a verified membership claim. Add the organisation's email domains to let its staff register.",
+                messages.WARNING,
+            )
+
+    def _save_related(self, request, form, formsets, change):
         if not change:
             super().save_related(request, form, formsets, change)
             return

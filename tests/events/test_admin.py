@@ -327,3 +327,20 @@ def test_admin_lists_do_not_grow_in_queries(officer_client):
     for _ in range(28):
         RegistrationFactory.create_batch(2, event=EventFactory(capacity=5))
     assert [count(url) for url in urls] == few
+
+
+def test_officer_names_organisations_that_are_not_association_members(officer_client):
+    from members.models import Organisation
+
+    trust = Organisation.objects.create(name="Harrowgate Trust", email_domains="harrowgate.org.uk")
+    bare = Organisation.objects.create(name="Quiet Lane Library")
+    form = officer_client.get(ADD_URL).content.decode()
+    assert "Harrowgate Trust" in form and "Quiet Lane Library" in form  # offered, though neither is a member
+    data = event_form(
+        [(day(10, 14), day(10, 15))], audience="organisations", organisations=[str(trust.pk), str(bare.pk)]
+    )
+    response = officer_client.post(ADD_URL, data, follow=True)
+    assert set(Event.objects.get().organisations.all()) == {trust, bare}
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("Quiet Lane Library: no email domains" in m for m in messages)
+    assert not any("Harrowgate Trust:" in m for m in messages)

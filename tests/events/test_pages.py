@@ -132,6 +132,15 @@ class TestEventPage:
         assert "not open to you" in body
         assert "Register</button>" not in body
 
+    def test_organisation_only_event_says_how_staff_qualify(self, member_client):
+        from members.models import Organisation
+
+        event = EventFactory(audience=Event.Audience.ORGANISATIONS)
+        event.organisations.add(Organisation.objects.create(name="Harrowgate Trust", email_domains="harrowgate.org"))
+        body = page_text(member_client.get(event.get_absolute_url()))
+        assert "Open to staff of Harrowgate Trust" in body
+        assert "verified email address at the organisation" in body
+
 
 class TestJoinLinks:
     """The join link of an online session is for confirmed registrants only."""

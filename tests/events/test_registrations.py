@@ -11,6 +11,7 @@ from events.models import Event, Registration
 from members.models import AssociationMembership, Organisation, PrinciplesAcceptance, PrinciplesVersion
 from tests.events.factories import EventFactory, QuestionFactory, RegistrationFactory
 from tests.helpers import verified_member
+from tests.members.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,16 +117,53 @@ def test_association_members_only(member):
 
 
 def test_staff_of_named_organisations_only(member, other_member):
-    named = Organisation.objects.create(name="Northgate College")
-    elsewhere = Organisation.objects.create(name="Elsewhere University")
+    named = Organisation.objects.create(name="Northgate College", is_association_member=True)
+    elsewhere = Organisation.objects.create(name="Elsewhere University", is_association_member=True)
     event = EventFactory(audience=Event.Audience.ORGANISATIONS, kind=Event.Kind.PROGRAMME)
     event.organisations.add(named)
-    AssociationMembership.objects.create(user=member, organisation=named)
-    AssociationMembership.objects.create(user=other_member, organisation=elsewhere)
+    verified = AssociationMembership.Status.VERIFIED
+    AssociationMembership.objects.create(user=member, kind="organisational", organisation=named, status=verified)
+    AssociationMembership.objects.create(
+        user=other_member, kind="organisational", organisation=elsewhere, status=verified
+    )
     assert register(event, member).is_confirmed
     with pytest.raises(errors.NotEligible) as caught:
         register(event, other_member)
     assert "Northgate College" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("status", "expired"),
+    [("rejected", False), ("unverified", False), ("verified", True)],
+)
+def test_a_rejected_pending_or_expired_claim_does_not_make_someone_staff(member, status, expired):
+    named = Organisation.objects.create(name="Northgate College", is_association_member=True)
+    event = EventFactory(audience=Event.Audience.ORGANISATIONS, kind=Event.Kind.PROGRAMME)
+    event.organisations.add(named)
+    AssociationMembership.objects.create(
+        user=member,
+        kind="organisational",
+        organisation=named,
+        status=status,
+        expires_on=timezone.localdate() - timedelta(days=1) if expired else None,
+    )
+    with pytest.raises(errors.NotEligible):
+        register(event, member)
+    assert not Registration.objects.exists()
+
+
+def test_staff_of_a_non_member_organisation_qualify_through_their_profile():
+    trust = Organisation.objects.create(name="Harrowgate Trust", email_domains="harrowgate.org.uk")
+    event = EventFactory(audience=Event.Audience.ORGANISATIONS, kind=Event.Kind.PROGRAMME)
+    event.organisations.add(trust)
+    staff = verified_member(email="ines@harrowgate.org.uk")
+    ProfileFactory(user=staff, organisation=trust)
+    pretender = verified_member(email="pat@elsewhere.example")
+    ProfileFactory(user=pretender, organisation=trust)
+    assert register(event, staff).is_confirmed
+    with pytest.raises(errors.NotEligible) as caught:
+        register(event, pretender)
+    assert "Harrowgate Trust" in caught.value.message and "verified email address" in caught.value.message
 
 
 def test_visitors_must_log_in():
