@@ -81,6 +81,33 @@ def test_report_counts_members_by_region_and_organisation(officer_client, people
     assert orgs["Thornmere College"].members == 1 and orgs["Thornmere College"].association_members == 0
 
 
+def test_report_counts_current_memberships_only(officer_client, people):
+    """Expired memberships, and memberships through an organisation that has left, are not current."""
+    import datetime
+
+    from django.utils import timezone
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    kestrel, thorn = people["kestrel"], people["thorn"]
+    for name, membership in [
+        ("Expired Individual", {"kind": "individual", "membership_number": "M222222", "expires_on": yesterday}),
+        ("Expired Staff", {"kind": "organisational", "organisation": kestrel, "expires_on": yesterday}),
+        ("Rejected Staff", {"kind": "organisational", "organisation": kestrel, "status": "rejected"}),
+        ("Former Member Org", {"kind": "organisational", "organisation": thorn}),  # Thornmere is not a member
+    ]:
+        user = ProfileFactory(user=UserFactory(name=name), region="wales", organisation=membership.get("organisation"))
+        AssociationMembership.objects.create(user=user.user, **{"status": "verified", **membership})
+    response = officer_client.get(REPORT)
+    regions = {row["label"]: row for row in response.context["regions"]}
+    assert regions["Wales"]["members"] == 6 and regions["Wales"]["association_members"] == 1
+    orgs = {o.name: o for o in response.context["organisations"]}
+    assert orgs["Kestrel Bay University"].association_members == 1
+    assert orgs["Thornmere College"].association_members == 0
+    assert (
+        "current" in response.content.decode() and "Expired, rejected and waiting claims" in response.content.decode()
+    )
+
+
 def test_report_is_linked_from_the_members_list(officer_client, people):
     assert REPORT.encode() in officer_client.get(USERS).content
 
