@@ -32,7 +32,9 @@ from members.models import (
     UserGroupAudit,
     UserPermissionAudit,
 )
+from members.models.principles import FINAL_ONCE_PUBLISHED
 from members.outbox import emails_send_again
+from members.principles import PrinciplesError, principles_version_publish
 from members.text import csv_safe
 
 
@@ -417,14 +419,60 @@ class LogEntryAdmin(admin.ModelAdmin):
 
 @admin.register(PrinciplesVersion)
 class PrinciplesVersionAdmin(admin.ModelAdmin):
+    """A published version is shown read-only and cannot be deleted (members.models.principles): a change is a new
+    version, which starts as a copy of the current text."""
+
     list_display = ["number", "title", "published_at"]
     actions = ["publish"]
     readonly_fields = ["published_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return FINAL_ONCE_PUBLISHED
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # Bulk delete would reach published versions; drafts are deleted one at a time from their page.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        latest = PrinciplesVersion.objects.order_by("-number").first()
+        current = PrinciplesVersion.objects.current()
+        initial.setdefault("number", (latest.number + 1) if latest else 1)
+        if current is not None:
+            initial.setdefault("title", current.title)
+            initial.setdefault("body", current.body)
+        return initial
+
     @admin.action(description="Publish the selected version (members are asked to accept it)", permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.filter(published_at__isnull=True).update(published_at=timezone.now())
-        self.message_user(request, f"Published {count} version(s).")
+        published = []
+        for version in queryset.order_by("number"):
+            try:
+                principles_version_publish(version_id=version.pk)
+            except PrinciplesError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                published.append(str(version.number))
+        if published:
+            self.message_user(
+                request,
+                f"Published version {', '.join(published)}: members are asked to accept it before taking part "
+                "and at their next log-in.",
+            )
 
 
 @admin.register(Organisation)

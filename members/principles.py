@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import PrinciplesAcceptance, PrinciplesVersion
 from members.redirects import is_on_site
@@ -53,6 +54,30 @@ def principles_accept(*, user, version):
     with transaction.atomic():
         acceptance, _ = PrinciplesAcceptance.objects.get_or_create(user=user, version=version)
     return acceptance
+
+
+class PrinciplesError(Exception):
+    """A version that cannot be published (the message is shown to the officer)."""
+
+
+def principles_version_publish(*, version_id, now=None):
+    """Publish a draft. It becomes the current version, so every member is asked to accept it before taking part
+    again and at their next log-in. A published version is final (members.models.principles): a change is a new
+    version with a higher number."""
+    with transaction.atomic():
+        version = PrinciplesVersion.objects.select_for_update().get(pk=version_id)
+        if version.is_published:
+            raise PrinciplesError(f"Version {version.number} is already published.")
+        current = current_principles()
+        if current is not None and version.number <= current.number:
+            raise PrinciplesError(
+                f"Version {version.number} is not newer than the published version {current.number}: "
+                "give it a higher number, or members would not be asked to accept it."
+            )
+        version.published_at = now or timezone.now()
+        version.full_clean()
+        version.save()
+    return version
 
 
 def accept_url(next_url=""):

@@ -140,3 +140,108 @@ def test_log_in_with_a_next_address_still_asks_first_then_goes_there(client, mem
     PrinciplesVersionFactory()
     response = client.post("/accounts/login/?next=/groups/", {"login": member.email, "password": PASSWORD})
     assert response["Location"] == ACCEPT + "?next=%2Fgroups%2F"
+
+
+# A published version is final: what members accepted never changes under them.
+
+ADMIN = "/admin/members/principlesversion/"
+
+
+def test_a_published_version_cannot_be_changed_saved_updated_or_deleted():
+    from django.core.exceptions import ValidationError
+
+    from members.models import PrinciplesVersion
+
+    version = PrinciplesVersionFactory(body="Be kind.")
+    version.body = "Be kind, mostly."
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        version.full_clean()
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        version.save()
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        PrinciplesVersion.objects.filter(pk=version.pk).update(body="Be kind, mostly.")
+    with pytest.raises(ValidationError, match="cannot be changed"):
+        PrinciplesVersion.objects.filter(pk=version.pk).update(published_at=None)  # unpublishing is a change too
+    with pytest.raises(ValidationError):
+        PrinciplesVersion.objects.get(pk=version.pk).delete()
+    with pytest.raises(ValidationError):
+        PrinciplesVersion.objects.all().delete()
+    assert PrinciplesVersion.objects.get(pk=version.pk).body == "Be kind."
+
+
+def test_a_draft_can_still_be_edited_and_deleted():
+    from members.models import PrinciplesVersion
+
+    draft = PrinciplesVersionFactory(published_at=None, body="Draft.")
+    draft.body = "Better draft."
+    draft.full_clean()
+    draft.save()
+    PrinciplesVersion.objects.filter(pk=draft.pk).update(change_summary="Reworded.")
+    draft.delete()
+    assert not PrinciplesVersion.objects.exists()
+
+
+def test_the_admin_shows_a_published_version_read_only_and_refuses_a_forged_change(officer_client):
+    version = PrinciplesVersionFactory(body="Be kind.")
+    url = f"{ADMIN}{version.pk}/change/"
+    page = officer_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="body"' not in html and "Be kind." in html and 'name="_save"' not in html
+    forged = officer_client.post(url, {"number": version.number, "title": version.title, "body": "Changed."})
+    assert forged.status_code == 403
+    assert officer_client.post(f"{ADMIN}{version.pk}/delete/", {"post": "yes"}).status_code == 403
+    version.refresh_from_db()
+    assert version.body == "Be kind."
+
+
+def test_a_change_is_a_new_version_and_publishing_it_asks_members_again(officer_client, client, member):
+    """End to end: the member accepted version 1; an officer adds version 2 in the admin (it starts as a copy of the
+    current text), publishes it, and the member is asked again at log-in, sees what changed, and accepts."""
+    from members.models import PrinciplesVersion
+
+    v1 = PrinciplesVersionFactory(number=1, title="Community principles", body="1. Be kind.")
+    PrinciplesAcceptance.objects.create(user=member, version=v1)
+
+    add_page = officer_client.get(f"{ADMIN}add/").content.decode()
+    assert 'value="2"' in add_page and "1. Be kind." in add_page  # the next number and the current text
+    response = officer_client.post(
+        f"{ADMIN}add/",
+        {
+            "number": "2",
+            "title": "Community principles",
+            "body": "1. Be kind.\n2. Keep what is said here confidential.",
+            "change_summary": "Added a principle about confidentiality.",
+        },
+    )
+    assert response.status_code == 302
+    v2 = PrinciplesVersion.objects.get(number=2)
+    assert not v2.is_published and has_accepted_current_principles(member)  # a draft asks nobody
+
+    published = officer_client.post(
+        ADMIN, {"action": "publish", "_selected_action": [str(v2.pk)], "index": "0"}, follow=True
+    )
+    assert "Published version 2" in published.content.decode()
+    assert not has_accepted_current_principles(member)
+
+    login = client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
+    assert login["Location"].startswith(ACCEPT)
+    html = client.get(ACCEPT).content.decode()
+    assert "Added a principle about confidentiality." in html and "Keep what is said here confidential" in html
+    client.post(ACCEPT, {"next": "/", "accept": "on"})
+    assert has_accepted_current_principles(member)
+    v1.refresh_from_db()
+    assert v1.body == "1. Be kind."  # the version the member first accepted is unchanged
+
+
+def test_publishing_a_version_older_than_the_current_one_is_refused_with_a_message(officer_client, member):
+    current = PrinciplesVersionFactory(number=3)
+    PrinciplesAcceptance.objects.create(user=member, version=current)
+    stale = PrinciplesVersionFactory(number=2, published_at=None)
+    response = officer_client.post(
+        ADMIN, {"action": "publish", "_selected_action": [str(stale.pk)], "index": "0"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "not newer than the published version 3" in response.content.decode()
+    stale.refresh_from_db()
+    assert not stale.is_published and has_accepted_current_principles(member)
