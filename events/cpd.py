@@ -15,7 +15,9 @@ def _title(session):
 
 def activities(user):
     found = []
-    for attendance in Attendance.objects.filter(registration__user=user).select_related("session__event"):
+    # A session still to come is not CPD yet, even if someone marked it (events.services.attendance_mark refuses to).
+    attended = Attendance.objects.filter(registration__user=user, session__starts_at__lte=timezone.now())
+    for attendance in attended.select_related("session__event"):
         session = attendance.session
         found.append(
             RecordedActivity(
@@ -28,7 +30,9 @@ def activities(user):
                 link=session.event.get_absolute_url(),
             )
         )
-    for role in SessionRole.objects.filter(user=user).select_related("session__event"):
+    # Presenting or chairing counts once the session has started, like attending.
+    roles = SessionRole.objects.filter(user=user, session__starts_at__lte=timezone.now())
+    for role in roles.select_related("session__event"):
         session = role.session
         found.append(
             RecordedActivity(

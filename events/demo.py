@@ -276,7 +276,8 @@ def seed(stdout=None):
             _register(event, attendees, Registration.Status.CONFIRMED, _at(days - 10, 9))
             for registration in event.registrations.all():
                 for session in sessions:
-                    Attendance.objects.get_or_create(registration=registration, session=session)
+                    if session.starts_at <= timezone.now():  # attendance only for sessions that have started
+                        Attendance.objects.get_or_create(registration=registration, session=session)
 
     # The four-session programme: 10 places, first come first served, all taken, and a waiting list.
     programme, created = Event.objects.get_or_create(

@@ -55,5 +55,9 @@ class CannotCancel(EventError):
     default_message = "This registration can no longer be cancelled."
 
 
+class SessionNotStarted(EventError):
+    default_message = "Attendance can be marked only for a session that has started."
+
+
 class Busy(EventError):
     default_message = "Many people are registering for this event right now. Please try again in a moment."

@@ -97,7 +97,11 @@ def my_events(user, now=None):
         .select_related("event", "event__series")
         .prefetch_related(
             Prefetch("event__sessions", queryset=Session.objects.order_by("starts_at", "pk")),
-            Prefetch("attendances", queryset=Attendance.objects.select_related("session")),
+            # Only sessions that have started count as attended (a mark made in advance is not shown).
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.filter(session__starts_at__lte=now).select_related("session"),
+            ),
         )
     )
     result = MyEvents()
@@ -129,10 +133,12 @@ class CpdEntry:
     hours: float
 
 
-def cpd_record(user):
-    """Events the person attended (sessions officers marked), with hours per event and in total."""
+def cpd_record(user, now=None):
+    """Events the person attended (sessions officers marked, that have started), with hours per event and in total.
+    A session still to come is never on a certificate, even if someone marked it."""
+    now = now or timezone.now()
     attendances = (
-        Attendance.objects.filter(registration__user=user)
+        Attendance.objects.filter(registration__user=user, session__starts_at__lte=now)
         .select_related("session", "registration__event", "registration__event__series")
         .order_by("session__starts_at")
     )

@@ -290,12 +290,26 @@ def event_update(*, event_id, before, cancel=False):
 
 
 @transaction.atomic
-def attendance_mark(*, registration_ids, session_ids, marked_by=None):
-    """Mark registrants as attended for sessions of their own event. Returns how many marks were new."""
+def attendance_mark(*, registration_ids, session_ids, marked_by=None, now=None):
+    """Mark registrants as attended for sessions of their own event. Returns how many marks were new.
+
+    Only a session that has started can have been attended: asked for one that has not, nothing is marked and
+    SessionNotStarted names it (certificates and CPD records would otherwise list events still to come)."""
+    now = now or timezone.now()
+    sessions = list(Session.objects.filter(pk__in=session_ids).select_related("event").order_by("starts_at", "pk"))
+    not_started = [s for s in sessions if s.starts_at > now]
+    if not_started:
+        names = "; ".join(f"{s.event.title}: {s}" for s in not_started)
+        raise errors.SessionNotStarted(
+            f"Attendance can be marked only for sessions that have started. Not started yet: {names}."
+        )
+    by_event = {}
+    for session in sessions:
+        by_event.setdefault(session.event_id, []).append(session)
     registrations = Registration.objects.filter(pk__in=registration_ids, status=Registration.Status.CONFIRMED)
     created = 0
     for registration in registrations:
-        for session in Session.objects.filter(pk__in=session_ids, event_id=registration.event_id):
+        for session in by_event.get(registration.event_id, []):
             _, is_new = Attendance.objects.get_or_create(
                 registration=registration, session=session, defaults={"marked_by": marked_by}
             )

@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from events import errors, services
 from events.models import Attendance, Registration, RegistrationAnswer, Session
@@ -30,18 +31,27 @@ class AttendanceInline(admin.TabularInline):
         if db_field.name == "session":
             registration_id = request.resolver_match.kwargs.get("object_id")
             event_id = Registration.objects.filter(pk=registration_id).values("event_id")[:1]
-            kwargs["queryset"] = Session.objects.filter(event_id__in=event_id)
+            # Only sessions that have started can have been attended (Attendance.clean refuses the others).
+            kwargs["queryset"] = Session.objects.filter(event_id__in=event_id, starts_at__lte=timezone.now())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MarkAttendanceForm(forms.Form):
     sessions = forms.ModelMultipleChoiceField(
-        queryset=Session.objects.none(), widget=forms.CheckboxSelectMultiple, label="Sessions they attended"
+        queryset=Session.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Sessions they attended",
+        help_text="Only sessions that have started are listed: attendance cannot be marked in advance.",
+        error_messages={
+            "invalid_choice": "Attendance can be marked only for sessions of these events that have started.",
+        },
     )
 
     def __init__(self, *args, event_ids=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sessions"].queryset = Session.objects.filter(event_id__in=event_ids).select_related("event")
+        self.fields["sessions"].queryset = Session.objects.filter(
+            event_id__in=event_ids, starts_at__lte=timezone.now()
+        ).select_related("event")
         self.fields["sessions"].label_from_instance = lambda s: f"{s.event.title}: {s}"
 
 
@@ -93,11 +103,15 @@ class RegistrationAdmin(admin.ModelAdmin):
         if "apply" in request.POST:
             form = MarkAttendanceForm(request.POST, event_ids=event_ids)
             if form.is_valid():
-                created = services.attendance_mark(
-                    registration_ids=list(queryset.values_list("pk", flat=True)),
-                    session_ids=[s.pk for s in form.cleaned_data["sessions"]],
-                    marked_by=request.user,
-                )
+                try:
+                    created = services.attendance_mark(
+                        registration_ids=list(queryset.values_list("pk", flat=True)),
+                        session_ids=[s.pk for s in form.cleaned_data["sessions"]],
+                        marked_by=request.user,
+                    )
+                except errors.SessionNotStarted as exc:
+                    self.message_user(request, exc.message, messages.ERROR)
+                    return None
                 self.message_user(request, f"{created} attendance mark(s) recorded (confirmed registrants only).")
                 return None
         else:

@@ -1,6 +1,7 @@
 """Registrations (confirmed, waiting or cancelled), the questions officers ask, and attendance per session."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -132,3 +133,10 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.registration.user} attended {self.session}"
+
+    def clean(self):
+        # Nobody attends a session before it starts (events.services.attendance_mark refuses it too).
+        if self.session_id and self.session.starts_at > timezone.now():
+            raise ValidationError(
+                {"session": "Attendance can be marked only for a session that has started; this one has not."}
+            )
