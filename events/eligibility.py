@@ -33,8 +33,8 @@ def audience_description(event):
     if not names:
         return "Open to staff of named organisations."
     return (
-        f"Open to staff of {names}: a verified membership claim through the organisation, or your profile naming "
-        "it with a verified email address at the organisation, shows you work there."
+        f"Open to staff of {names}. You count as staff when your membership through the organisation is verified, "
+        "or when your profile names the organisation and you have a verified email address at the organisation."
     )
 
 

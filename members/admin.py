@@ -426,10 +426,23 @@ class PrinciplesVersionAdmin(admin.ModelAdmin):
     actions = ["publish"]
     readonly_fields = ["published_at"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.is_published:
+            return ["how_to_change", *(f for f in fields if f != "how_to_change")]
+        return [f for f in fields if f != "how_to_change"]
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_published:
-            return FINAL_ONCE_PUBLISHED
+            return [*FINAL_ONCE_PUBLISHED, "how_to_change"]
         return self.readonly_fields
+
+    @admin.display(description="Published versions are final")
+    def how_to_change(self, obj):
+        return (
+            "Members accepted this text as it stands, so it cannot be edited or deleted. To change it, add a new "
+            "version (it starts from the current text) and publish it: every member is asked to accept it."
+        )
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_published:

@@ -147,6 +147,15 @@ class EventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing()
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organisations":
+            kwargs["help_text"] = (
+                "For the audience 'staff of named organisations'. Any organisation, member of the association or "
+                "not: its staff qualify through a verified membership claim, or when their profile names it and "
+                "they have a verified email address on its domains."
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     @admin.display(description="starts", ordering="first_starts_at")
     def starts(self, obj):
         return timezone.localtime(obj.first_starts_at).strftime("%d %b %Y %H:%M %Z") if obj.first_starts_at else "-"

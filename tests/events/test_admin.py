@@ -336,6 +336,7 @@ def test_officer_names_organisations_that_are_not_association_members(officer_cl
     bare = Organisation.objects.create(name="Quiet Lane Library")
     form = officer_client.get(ADD_URL).content.decode()
     assert "Harrowgate Trust" in form and "Quiet Lane Library" in form  # offered, though neither is a member
+    assert "Any organisation, member of the association or not" in form
     data = event_form(
         [(day(10, 14), day(10, 15))], audience="organisations", organisations=[str(trust.pk), str(bare.pk)]
     )

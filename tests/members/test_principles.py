@@ -188,6 +188,7 @@ def test_the_admin_shows_a_published_version_read_only_and_refuses_a_forged_chan
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="body"' not in html and "Be kind." in html and 'name="_save"' not in html
+    assert "Published versions are final" in html and "add a new version" in html
     forged = officer_client.post(url, {"number": version.number, "title": version.title, "body": "Changed."})
     assert forged.status_code == 403
     assert officer_client.post(f"{ADMIN}{version.pk}/delete/", {"post": "yes"}).status_code == 403
