@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from events.models import Attendance, Event, Registration, RegistrationQuestion, Series, Session
-from members.models import User
+from members.models import Organisation, User
 
 # Invented people who fill the programme and its waiting list.
 DEMO_PEOPLE = [
@@ -177,7 +177,22 @@ EVENTS = [
         12,
         "Three sessions on mentoring colleagues who are new to the role.",
     ),
+    (
+        "workshop-library-accessibility-partners",
+        "Accessible library services: a workshop for partner organisations",
+        K.WORKSHOP,
+        35,
+        10,
+        F.ONLINE,
+        A.ORGANISATIONS,
+        30,
+        "For staff of the organisations we work with on library accessibility, members of the association or not.",
+    ),
 ]
+
+# Whose staff may register for the organisation-only workshop: one organisational member of the association and one
+# organisation that is not (its staff qualify through their profile and a verified address at afonlas.ac.uk).
+PARTNER_ORGANISATIONS = ["Kestrel Bay University", "Coleg Afon Las"]
 
 PROGRAMME_SLUG = "allyship-in-practice-programme"
 VENUE = "Northgate College, Learning Centre, Room 2.14\n1 Example Street\nManchester M1 1AA"
@@ -250,6 +265,8 @@ def seed(stdout=None):
         if not created:
             continue
         created_count += 1
+        if audience == A.ORGANISATIONS:
+            event.organisations.set(Organisation.objects.filter(name__in=PARTNER_ORGANISATIONS))
         parts = 3 if kind == K.PROGRAMME else 1
         length = 7 if kind == K.CONFERENCE else 3 if kind == K.WORKSHOP else 1
         sessions = [

@@ -26,3 +26,18 @@ def test_demo_data_has_every_type_a_full_programme_and_a_recording_and_is_idempo
     assert programme.registrations.filter(status="confirmed").count() == 10
     assert programme.registrations.filter(status="waiting").count() >= 1
     assert Event.objects.for_listing().past().filter(kind="webinar").exclude(recording_url="").exists()
+
+
+def test_demo_has_an_organisation_only_event_that_staff_of_a_non_member_organisation_can_join():
+    from events.eligibility import audience_allows
+    from members.models import User
+
+    members_demo.seed()
+    demo.seed()
+    event = Event.objects.get(audience=Event.Audience.ORGANISATIONS)
+    names = {o.name: o.is_association_member for o in event.organisations.all()}
+    assert names == {"Kestrel Bay University": True, "Coleg Afon Las": False}
+    afon_las_staff = User.objects.filter(email__endswith="@afonlas.ac.uk", profile__organisation__name="Coleg Afon Las")
+    assert afon_las_staff.exists() and all(audience_allows(event, user) for user in afon_las_staff)
+    outsider = User.objects.filter(email__endswith="@thornmere.ac.uk").first()
+    assert outsider is not None and not audience_allows(event, outsider)
