@@ -2,8 +2,9 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
-from django.test import TestCase
+from django.test import Client, TestCase
 
 from members.models import User
 from tests.members.factories import PASSWORD, UserFactory
@@ -162,3 +163,28 @@ def test_a_security_notification_shows_when_the_change_was_made(member_client, m
     assert "Your password has been changed" in body
     # The moment travelled through the outbox as data and is shown as a date, not as raw ISO text.
     assert re.search(r"Date: \d+ \w+ \d{4}, \d+:\d\d", body), body
+
+
+def test_the_outbox_keeps_no_confirmation_or_reset_link_and_the_links_sent_work(client, member):
+    # Officers read the outbox in the admin: a stored link would let them confirm an address or reset a password.
+    import json
+
+    from members import sending
+    from members.models import OutboxEmail
+
+    client.post(
+        "/accounts/signup/",
+        {"name": "Ada Newcomer", "email": "newcomer@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    client.post("/accounts/password/reset/", {"email": member.email})
+    stored = json.dumps(list(OutboxEmail.objects.values("params")))
+    assert "confirm-email" not in stored and "/reset/key/" not in stored and '"key"' not in stored
+
+    sending.outbox_send()
+    confirm = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    reset = re.search(r"https?://\S+(/accounts/password/reset/key/\S+/)", mail.outbox[1].body)
+    assert confirm.group(0).startswith(settings.SITE_URL) and reset.group(0).startswith(settings.SITE_URL)
+    client.post(confirm.group(1))
+    assert EmailAddress.objects.get(email="newcomer@example.org").verified
+    form = Client().get(reset.group(1), follow=True)
+    assert "New Password" in form.content.decode()
