@@ -1,13 +1,55 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.utils.crypto import get_random_string
+
+from members.emails import account_email_params
+from members.outbox import email_later
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Site-wide account behaviour: links in account emails point at SITE_URL, not at whatever host asked."""
+    """
+    Site-wide account behaviour: links in account emails point at SITE_URL, not at whatever host asked, and every
+    account email goes through the outbox (members.outbox), built and sent by the Celery task after the request.
+
+    Sign-up and password reset must not tell who has an account (allauth's ACCOUNT_PREVENT_ENUMERATION, on by
+    default, shows the same page): they must also take the same time. So no path builds or sends mail in the
+    request, and sign-up with a known address hashes the typed password as creating an account would.
+    """
+
+    def send_mail(self, template_prefix, email, context):
+        # Every allauth email (confirmation, "you already have an account", reset link, "no account here",
+        # notifications) is recorded for the outbox instead of being rendered and sent over SMTP here. Only an email
+        # with a one-time code would be sent at once (log-in and reset by code are off: there is none today).
+        params = account_email_params(template_prefix, context)
+        if params is None:
+            return super().send_mail(template_prefix, email, context)
+        email_later(
+            key=f"account:{template_prefix}:{uuid.uuid4().hex}",
+            to=email,
+            build="members.emails.account_email",
+            params={"template_prefix": template_prefix, "email": email, "context": params},
+        )
+        return None
+
+    def respond_email_verification_sent(self, request, user):
+        # Signing up with a new address hashes its password (by far the slowest step, hundreds of milliseconds); with
+        # a known address allauth creates nothing and answers with this same page, user None. Hash the typed password
+        # here too and throw the hash away, so both answers take as long (Django's ModelBackend does the same for an
+        # unknown log-in). Here rather than beside the "already have an account" email: that one is skipped when
+        # allauth's per-address rate limit is reached, and a faster answer would then give the address away.
+        if user is None:
+            make_password(request.POST.get("password1") or get_random_string(20))
+        return super().respond_email_verification_sent(request, user)
 
     def get_email_confirmation_url(self, request, emailconfirmation):
         url = super().get_email_confirmation_url(request, emailconfirmation)
         return _on_site(url)
+
+    def get_reset_password_from_key_url(self, key):
+        return _on_site(super().get_reset_password_from_key_url(key))
 
     def is_safe_url(self, url):
         # The portal's one redirect check (members.redirects), for allauth's `next` too.

@@ -2,7 +2,9 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
+from django.test import Client, TestCase
 
 from members.models import User
 from tests.members.factories import PASSWORD, UserFactory
@@ -12,9 +14,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _signup(client, email="newcomer@example.org", password=PASSWORD, name="Ada Newcomer"):
-    return client.post(
-        "/accounts/signup/", {"name": name, "email": email, "password1": password, "password2": password}
-    )
+    # Account emails leave through the outbox once the change commits; the test's transaction never does, so the
+    # on-commit work (the send task, eager in tests) runs as a commit would run it.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            "/accounts/signup/", {"name": name, "email": email, "password1": password, "password2": password}
+        )
 
 
 def test_signup_creates_an_unverified_account_and_sends_a_verification_link(client):
@@ -81,7 +86,8 @@ def test_a_tampered_verification_link_says_so_and_verifies_nothing(client):
 
 
 def test_password_reset_sends_a_link_to_a_known_address(client, member):
-    response = client.post("/accounts/password/reset/", {"email": member.email})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/accounts/password/reset/", {"email": member.email})
     assert response.status_code == 302
     assert mail.outbox[-1].to == [member.email]
     assert "/accounts/password/reset/key/" in mail.outbox[-1].body
@@ -126,3 +132,59 @@ def test_repeated_failed_logins_are_rate_limited(client, member):
     # Even the right password is refused while the limit holds.
     client.post("/accounts/login/", {"login": member.email, "password": PASSWORD})
     assert "_auth_user_id" not in client.session
+
+
+def test_account_emails_wait_in_the_outbox_and_one_for_a_deleted_account_is_not_sent(client):
+    from members import sending
+    from members.models import OutboxEmail
+
+    client.post(
+        "/accounts/signup/",
+        {"name": "Ada Newcomer", "email": "newcomer@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert mail.outbox == []  # nothing is built or sent while the visitor waits
+    assert OutboxEmail.objects.filter(to="newcomer@example.org", status=OutboxEmail.Status.PENDING).count() == 1
+    User.objects.filter(email="newcomer@example.org").delete()
+    assert sending.outbox_send()["skipped"] == 1
+    assert mail.outbox == []
+
+
+def test_a_security_notification_shows_when_the_change_was_made(member_client, member, settings):
+    settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
+    new_password = "new-Passphrase-42"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = member_client.post(
+            "/accounts/password/change/",
+            {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
+        )
+    assert response.status_code == 302
+    assert mail.outbox[-1].to == [member.email]
+    body = mail.outbox[-1].body
+    assert "Your password has been changed" in body
+    # The moment travelled through the outbox as data and is shown as a date, not as raw ISO text.
+    assert re.search(r"Date: \d+ \w+ \d{4}, \d+:\d\d", body), body
+
+
+def test_the_outbox_keeps_no_confirmation_or_reset_link_and_the_links_sent_work(client, member):
+    # Officers read the outbox in the admin: a stored link would let them confirm an address or reset a password.
+    import json
+
+    from members import sending
+    from members.models import OutboxEmail
+
+    client.post(
+        "/accounts/signup/",
+        {"name": "Ada Newcomer", "email": "newcomer@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    client.post("/accounts/password/reset/", {"email": member.email})
+    stored = json.dumps(list(OutboxEmail.objects.values("params")))
+    assert "confirm-email" not in stored and "/reset/key/" not in stored and '"key"' not in stored
+
+    sending.outbox_send()
+    confirm = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", mail.outbox[0].body)
+    reset = re.search(r"https?://\S+(/accounts/password/reset/key/\S+/)", mail.outbox[1].body)
+    assert confirm.group(0).startswith(settings.SITE_URL) and reset.group(0).startswith(settings.SITE_URL)
+    client.post(confirm.group(1))
+    assert EmailAddress.objects.get(email="newcomer@example.org").verified
+    form = Client().get(reset.group(1), follow=True)
+    assert "New Password" in form.content.decode()
