@@ -90,7 +90,10 @@ def _explain(exc):
     if "does not match the DID" in text or "does not belong to" in text:
         return "This credential was not issued by this group, so this page cannot vouch for it."
     if "signature mismatch" in text:
-        return "The signature does not match: the credential has been changed since it was issued."
+        return (
+            "The signature does not match the group's key: the credential has been changed since it was issued, "
+            "or it was not signed by this group."
+        )
     return f"This is not a valid credential from this group ({text[:200]})."
 
 
