@@ -38,7 +38,7 @@ def badge_png(credential):
     colour = COLOURS.get(credential.kind, (60, 60, 60))
     draw.ellipse((8, 8, SIZE - 8, SIZE - 8), fill=colour, outline=(255, 255, 255), width=6)
     small, large = ImageFont.load_default(size=20), ImageFont.load_default(size=30)
-    y = 95
+    y = 135
     for line in _wrap(draw, settings.SIG_SHORT_NAME, small, 260):
         draw.text((SIZE / 2, y), line, font=small, fill="white", anchor="mm")
         y += 26
@@ -46,7 +46,7 @@ def badge_png(credential):
     for line in _wrap(draw, credential.get_kind_display(), large, 290):
         draw.text((SIZE / 2, y), line, font=large, fill="white", anchor="mm")
         y += 38
-    draw.text((SIZE / 2, 300), f"{credential.earned_on:%B %Y}", font=small, fill="white", anchor="mm")
+    draw.text((SIZE / 2, y + 30), f"{credential.earned_on:%B %Y}", font=small, fill="white", anchor="mm")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

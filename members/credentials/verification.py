@@ -4,6 +4,7 @@ the portal's record of it (revoked or not). Used by the public verification page
 """
 
 import dataclasses
+import datetime
 import logging
 import uuid
 
@@ -32,7 +33,7 @@ class Verification:
     achievement_name: str = ""
     achievement_description: str = ""
     criteria: str = ""
-    valid_from: str = ""
+    valid_from: datetime.datetime | None = None
 
     @property
     def revoked(self):
@@ -72,8 +73,15 @@ def verify_document(document):
         achievement_name=achievement.get("name", ""),
         achievement_description=achievement.get("description", ""),
         criteria=(achievement.get("criteria") or {}).get("narrative", ""),
-        valid_from=raw.get("validFrom", ""),
+        valid_from=_datetime_or_none(raw.get("validFrom")),
     )
+
+
+def _datetime_or_none(text):
+    try:
+        return datetime.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def _uuid_or_none(text):
