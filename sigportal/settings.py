@@ -609,6 +609,7 @@ PERSONAL_DATA_PROVIDERS = [
     "members.mailing.personal_data",
     "members.committee.personal_data",
     "members.cpd.personal_data",
+    "members.credentials.personal_data",
     "events.personal_data",
     "forums.personal_data",
 ]

@@ -176,3 +176,16 @@ def test_a_credential_goes_into_the_portfolio_and_leaves_it_when_revoked(member_
     services.credential_revoke(credential=credential, by=officer, reason="Issued in error.")
     member_client.get("/portfolio/")
     assert not Entry.objects.filter(user=credential.user, source="Verifiable credential").exists()
+
+
+def test_a_members_data_includes_their_credentials_and_deleting_the_account_removes_them(client, credential):
+    from members.credentials import personal_data
+
+    exported = personal_data.export(credential.user)["credentials"]
+    assert {c["name"] for c in exported} >= {credential.name}
+    document = credential.document
+    personal_data.erase(credential.user)
+    assert not Credential.objects.filter(user=credential.user).exists()
+    assert client.get(f"/credentials/{credential.pk}/").status_code == 404
+    page = client.post("/credentials/verify/", {"document": document}).content.decode()
+    assert "the portal no longer holds a record of this credential" in page
