@@ -7,10 +7,23 @@ from django.utils.html import format_html
 from members.credentials.models import Credential
 
 
+class RevokedFilter(admin.SimpleListFilter):
+    title = "revoked"
+    parameter_name = "revoked"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Valid"), ("yes", "Revoked")]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(revoked_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(Credential)
 class CredentialAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "kind", "earned_on", "issued_at", "revoked"]
-    list_filter = ["kind", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_filter = ["kind", RevokedFilter]
     search_fields = ["name", "user__email", "user__name", "id"]
     list_select_related = ["user"]
     date_hierarchy = "issued_at"
