@@ -19,6 +19,9 @@ from openbadgeslib.ob3 import Issuer, multikey_from_pem
 from members.credentials.errors import CredentialError
 
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# Bits in the revocation list: the W3C Bitstring Status List minimum (16 KiB), so the group's credentials hide among
+# many unused bits.
+STATUS_LIST_SIZE = 131072
 
 
 def issuer_did():
@@ -58,6 +61,11 @@ def key_fragment():
 
 def verification_method():
     return f"{issuer_did()}#{key_fragment()}"
+
+
+def status_list_url():
+    """Where the signed revocation list is published; every credential's credentialStatus names it."""
+    return f"{settings.SITE_URL}/credentials/status/revocation"
 
 
 def issuer_profile():

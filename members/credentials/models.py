@@ -35,6 +35,9 @@ class Credential(models.Model):
     earned_on = models.DateField()
     document = models.TextField(help_text="The signed credential (JSON), exactly as issued.")
     issued_at = models.DateTimeField(auto_now_add=True)
+    # Its bit in the public revocation list (Bitstring Status List), named in the credential's credentialStatus:
+    # a verifier that never asks the portal still sees a revocation. Random, so the list's order says nothing.
+    status_index = models.PositiveIntegerField(unique=True, null=True, editable=False)
     in_portfolio = models.BooleanField(default=False, help_text="The member added it to their CPD portfolio.")
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.CharField(max_length=500, blank=True)

@@ -1,14 +1,24 @@
 """Issuing, revoking and filing credentials. Views and the admin call these; nothing else writes a Credential."""
 
+import datetime
 import json
 import logging
+import secrets
 import uuid
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from openbadgeslib.ob3 import Achievement, IdentityObject, OB3LdpSigner, OpenBadgeCredential
+from openbadgeslib.ob3 import (
+    Achievement,
+    IdentityObject,
+    OB3LdpSigner,
+    OpenBadgeCredential,
+    build_status_list_credential,
+    sign_status_list_credential,
+    status_entry,
+)
 
 from members.credentials import issuer
 from members.credentials.errors import CredentialError
@@ -23,7 +33,7 @@ def _achievement_id(key):
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{settings.SITE_URL}/achievements/{key}')}"
 
 
-def _signed_document(*, credential_id, user, achievement):
+def _signed_document(*, credential_id, user, achievement, status_index=None):
     badge = OpenBadgeCredential(
         id=f"{settings.SITE_URL}/credentials/{credential_id}/",
         issuer=issuer.issuer_profile(),
@@ -43,6 +53,9 @@ def _signed_document(*, credential_id, user, achievement):
             achievement_type="Badge",
         ),
         issuance_date=timezone.now(),
+        credential_status=(
+            [status_entry(issuer.status_list_url(), "revocation", status_index)] if status_index is not None else []
+        ),
     )
     signer = OB3LdpSigner(issuer.private_key_pem(), verification_method=issuer.verification_method())
     return json.dumps(signer.sign(badge), indent=2, ensure_ascii=False)
@@ -59,23 +72,36 @@ def credential_issue(*, user, achievement_key):
     achievement = next((a for a in earned_achievements(user) if a.key == achievement_key), None)
     if achievement is None:
         raise CredentialError("There is no credential to issue for that: it is not among what you have earned.")
-    credential_id = uuid.uuid4()
-    credential = Credential(
-        id=credential_id,
-        user=user,
-        achievement_key=achievement.key,
-        kind=achievement.kind,
-        name=achievement.name[:250],
-        earned_on=achievement.earned_on,
-        document=_signed_document(credential_id=credential_id, user=user, achievement=achievement),
-    )
-    credential.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            credential.save(force_insert=True)
-    except IntegrityError:
-        # Issued by a request that ran at the same moment: theirs stands, this signature is dropped.
-        return Credential.objects.get(user=user, achievement_key=achievement_key)
+    for _attempt in range(5):
+        credential_id, status_index = uuid.uuid4(), secrets.randbelow(issuer.STATUS_LIST_SIZE)
+        if Credential.objects.filter(status_index=status_index).exists():
+            continue
+        credential = Credential(
+            id=credential_id,
+            user=user,
+            achievement_key=achievement.key,
+            kind=achievement.kind,
+            name=achievement.name[:250],
+            earned_on=achievement.earned_on,
+            status_index=status_index,
+            document=_signed_document(
+                credential_id=credential_id, user=user, achievement=achievement, status_index=status_index
+            ),
+        )
+        credential.full_clean(validate_constraints=False, validate_unique=False)
+        try:
+            with transaction.atomic():
+                credential.save(force_insert=True)
+        except IntegrityError:
+            # Issued by a request that ran at the same moment: theirs stands, this signature is dropped. (Or the
+            # status bit was taken in between: draw another.)
+            existing = Credential.objects.filter(user=user, achievement_key=achievement_key).first()
+            if existing:
+                return existing
+            continue
+        break
+    else:
+        raise CredentialError("The credential could not be issued just now. Please try again.")
     logger.info("credential %s issued to user %s for %s", credential.pk, user.pk, achievement.key)
     return credential
 
@@ -118,3 +144,19 @@ def credential_set_in_portfolio(*, credential, in_portfolio):
     Credential.objects.filter(pk=credential.pk).update(in_portfolio=in_portfolio)
     credential.in_portfolio = in_portfolio
     return credential
+
+
+def revocation_list():
+    """The signed BitstringStatusListCredential (a JWT) with the bit of every revoked credential set."""
+    revoked = Credential.objects.filter(revoked_at__isnull=False, status_index__isnull=False)
+    document = build_status_list_credential(
+        issuer.issuer_did(),
+        issuer.status_list_url(),
+        "revocation",
+        revoked.values_list("status_index", flat=True),
+        size_bits=issuer.STATUS_LIST_SIZE,
+        # A verifier refuses a copy older than a day, so an old list cannot be replayed to hide a revocation.
+        valid_until=timezone.now() + datetime.timedelta(days=1),
+        ttl=5 * 60 * 1000,
+    )
+    return sign_status_list_credential(document, issuer.private_key_pem(), "EdDSA")

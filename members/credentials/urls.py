@@ -9,6 +9,7 @@ urlpatterns = [
     path("issue/", views.issue, name="issue"),
     path("verify/", views.verify, name="verify"),
     path("issuer.json", views.issuer_json, name="issuer"),
+    path("status/revocation", views.revocation_list, name="revocation-list"),
     # <str>, not <uuid>: an address with a changed character gets the clear "no such credential" page.
     path("<str:credential_id>/", views.credential_detail, name="credential-detail"),
     path("<str:credential_id>/credential.json", views.download_json, name="download-json"),

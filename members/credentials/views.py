@@ -141,6 +141,16 @@ def issuer_json(request):
     return JsonResponse(profile, json_dumps_params={"indent": 2})
 
 
+@cache_control(public=True, max_age=300)
+def revocation_list(request):
+    """The revocation list every credential's credentialStatus names (W3C Bitstring Status List, signed JWT)."""
+    try:
+        token = services.revocation_list()
+    except CredentialError:
+        return JsonResponse({"error": "The group issues no credentials yet."}, status=404)
+    return HttpResponse(token, content_type="application/vc+jwt")
+
+
 @cache_control(public=True, max_age=3600)
 def did_document(request):
     """/.well-known/did.json: where a did:web verifier looks up the group's public key."""

@@ -189,3 +189,28 @@ def test_a_members_data_includes_their_credentials_and_deleting_the_account_remo
     assert client.get(f"/credentials/{credential.pk}/").status_code == 404
     page = client.post("/credentials/verify/", {"document": document}).content.decode()
     assert "the portal no longer holds a record of this credential" in page
+
+
+def test_the_published_revocation_list_tells_any_verifier_about_a_revocation(client, credential, officer):
+    from openbadgeslib.ob3 import OB3LdpVerifier
+
+    status = json.loads(credential.document)["credentialStatus"]
+    assert status["type"] == "BitstringStatusListEntry" and status["statusPurpose"] == "revocation"
+    assert status["statusListCredential"] == "http://127.0.0.1:8000/credentials/status/revocation"
+
+    def fetch(url):
+        # What a verifier on the internet would fetch, served by the portal through the test client.
+        path = {
+            "https://127.0.0.1:8000/.well-known/did.json": "/.well-known/did.json",
+            status["statusListCredential"]: "/credentials/status/revocation",
+        }[url]
+        return client.get(path).content
+
+    # The list itself is signed by the group (verify_list) and the badge verifies against the published DID.
+    OB3LdpVerifier().verify(credential.document, check_status=True, download=fetch)
+    services.credential_revoke(credential=credential, by=officer, reason="Recorded in error.")
+    with pytest.raises(Exception, match="Credential status 'revocation' is set"):
+        OB3LdpVerifier().verify(credential.document, check_status=True, download=fetch)
+    # Other credentials of the member are untouched.
+    other = Credential.objects.exclude(pk=credential.pk).first()
+    OB3LdpVerifier().verify(other.document, check_status=True, download=fetch)
