@@ -22,6 +22,8 @@ MODERATORS_GROUP = "Moderators"
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
 NONE = ()
+# Members' credentials (members/credentials): read them, and revoke one with a reason (revoke_credential).
+REVOKE_CREDENTIALS = ("view", "revoke")
 
 # The audit trail (members/models/audit.py, members/committee/models/audit.py): the Chair reads it, nobody writes it.
 MEMBERS_AUDIT = [
@@ -83,6 +85,8 @@ PERMISSION_SETS = {
                 "forums": {"*": ALL},
                 "flatpages": {"*": ALL},
                 "taggit": {"*": ALL},
+                # Credentials are issued by the portal and never edited; revoking one is the only officer's act.
+                "credentials": {"credential": REVOKE_CREDENTIALS},
                 # The admin's own log of who changed what.
                 "admin": {"logentry": VIEW},
             },
@@ -98,6 +102,7 @@ PERMISSION_SETS = {
                 "members": {"*": ALL, **dict.fromkeys(MEMBERS_AUDIT, NONE)},
                 "taggit": {"*": ALL},
                 "committee": {"committeerole": VIEW, "appointment": VIEW},
+                "credentials": {"credential": REVOKE_CREDENTIALS},
             },
         ),
         PermissionSet(

@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from members.credentials import signing_key
 from sigportal.redis_sentinel import EXAMPLE as SENTINEL_EXAMPLE
 from sigportal.redis_sentinel import is_sentinel_url, parse_sentinel_url
 from sigportal.schedules import beat_schedule
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "members.committee",
     "members.mailing",
     "members.cpd",
+    "members.credentials",
     "events",
     "forums",
     "sigportal",
@@ -572,13 +574,42 @@ CPD_SOURCES = [
     "forums.cpd",
     "members.committee.cpd",
     "members.cpd.subgroups",
+    "members.credentials.cpd",
 ]
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Verifiable credentials (members/credentials/): Open Badges 3.0, signed with the group's Ed25519 key.
+# Environment: CREDENTIALS_SIGNING_KEY (see members/credentials/signing_key.py and .env.example).
+# ---------------------------------------------------------------------------------------------------------------------
+
+# What earns a credential: each module's achievements(user) returns members.credentials.sources.EarnedAchievement
+# records, so members.credentials reads events and the committee without importing them. Read by
+# members.credentials.sources.earned_achievements (the member's credentials page and the issuing service).
+CREDENTIAL_SOURCES = [
+    "events.credentials",
+    "members.committee.credentials",
+]
+
+_credentials_key = env.str("CREDENTIALS_SIGNING_KEY", default="")
+if _credentials_key.strip():
+    try:
+        CREDENTIALS_SIGNING_KEY = signing_key.parse(_credentials_key)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"Environment variable CREDENTIALS_SIGNING_KEY is not valid: {exc}") from None
+elif DEBUG:
+    # make run: generated once, so credentials issued in development stay verifiable across restarts.
+    CREDENTIALS_SIGNING_KEY = signing_key.development_key(VAR_DIR / "credentials-signing-key.pem")
+else:
+    # Production without a key starts (nothing else depends on it), issues nothing, and `check --deploy` warns.
+    CREDENTIALS_SIGNING_KEY = None
+del _credentials_key
 
 PERSONAL_DATA_PROVIDERS = [
     "members.personal_data",
     "members.mailing.personal_data",
     "members.committee.personal_data",
     "members.cpd.personal_data",
+    "members.credentials.personal_data",
     "events.personal_data",
     "forums.personal_data",
 ]

@@ -6,6 +6,7 @@ from django.contrib.flatpages import views as flatpage_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from members.credentials.views import did_document
 from members.views import ConfirmEmailView
 from sigportal import views
 
@@ -32,6 +33,9 @@ urlpatterns = [
     path("", include("members.mailing.urls")),
     path("committee/", include("members.committee.urls")),
     path("portfolio/", include("members.cpd.urls")),
+    path("credentials/", include("members.credentials.urls")),
+    # did:web: a verifier of a credential resolves the issuer did:web:<host> to this document to find the key.
+    path(".well-known/did.json", did_document, name="did-document"),
     # The committee's and the mailing list's admin pages were under /admin/members/ until they became apps of their
     # own: officers' bookmarks and the links in emails already sent still arrive.
     re_path(

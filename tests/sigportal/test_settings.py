@@ -1,5 +1,6 @@
 """The portal refuses to start on a wrong or missing setting, and names the variable."""
 
+import base64
 import os
 import re
 import secrets
@@ -12,7 +13,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = secrets.token_urlsafe(60)
 # The test run's own environment must not leak into the portal being checked.
-IGNORED = {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+IGNORED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "CREDENTIALS_SIGNING_KEY",
+}
+# An Ed25519 seed in base64url, as .env.example shows.
+SIGNING_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 
 
 def _check(*args, **env):
@@ -47,6 +58,8 @@ def test_production_refuses_a_weak_secret_key():
         ("REDIS_URL", "http://127.0.0.1:6379"),
         ("SITE_URL", "not a url"),
         ("EMAIL_URL", "pigeon://coop"),
+        ("CREDENTIALS_SIGNING_KEY", "not-a-key"),
+        ("CREDENTIALS_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----"),
     ],
 )
 def test_a_malformed_variable_stops_the_portal_with_its_name(name, value):
@@ -66,6 +79,7 @@ def test_deploy_check_passes_with_production_like_settings():
         ALLOWED_HOSTS="sig.example.org",
         SITE_URL="https://sig.example.org",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        CREDENTIALS_SIGNING_KEY=SIGNING_KEY,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -84,6 +98,7 @@ def test_deploy_check_warns_when_rate_limits_and_tasks_have_no_redis():
     assert result.returncode != 0
     assert "sigportal.W001" in result.stderr
     assert "sigportal.W002" in result.stderr
+    assert "credentials.W001" in result.stderr  # and no signing key: the portal starts, but issues no credentials
 
 
 def test_production_sends_a_content_security_policy_without_inline_scripts(client, settings, db):
@@ -142,3 +157,27 @@ def test_every_variable_settings_read_is_in_env_example_with_a_comment():
         number = documented[name]
         above = [line for line in lines[:number] if line.strip()]
         assert any(not re.match(r"#?\s*[A-Z][A-Z0-9_]+=", line) and line.startswith("# ") for line in above[-6:]), name
+
+
+def test_a_credentials_key_of_the_wrong_kind_is_refused_without_being_echoed():
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
+    result = _check(DEBUG="true", CREDENTIALS_SIGNING_KEY=pem)
+    assert result.returncode != 0
+    assert "Environment variable CREDENTIALS_SIGNING_KEY is not valid: it is not an Ed25519 key" in result.stderr
+    assert pem.splitlines()[1] not in result.stderr
+
+
+def test_a_development_credentials_key_is_made_once(tmp_path):
+    from members.credentials import signing_key
+
+    path = tmp_path / "var" / "credentials-signing-key.pem"
+    first = signing_key.development_key(path)
+    assert signing_key.development_key(path) == first
+    assert path.stat().st_mode & 0o777 == 0o600

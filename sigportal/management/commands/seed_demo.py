@@ -12,6 +12,8 @@ DEMO_SEEDERS = [
     "members.cpd.demo.seed",
     "events.demo.seed",
     "forums.demo.seed",
+    # Last: credentials are issued for what the events and committee demos recorded.
+    "members.credentials.demo.seed",
 ]
 
 
