@@ -5,7 +5,8 @@ Each function runs in one transaction that locks the event row first (`select_fo
 counted and taken by one person at a time: 200 people racing for 10 places give exactly 10 confirmed and 190
 waiting. Promotion from the waiting list happens inside the same locked transaction. Emails are recorded in that
 same transaction (an EmailReceipt, unique per person, kind and key, and a row of the outbox, members.outbox): nobody
-is told about a change that was rolled back, nobody is told twice, and no email is lost with a task.
+is told about a change that was rolled back, nobody is told twice, and no email is lost with a task. A place from
+the waiting list is also a notification in the site (members.notifications), in the same transaction.
 """
 
 import functools
@@ -21,6 +22,7 @@ from django.utils import timezone
 from events import errors
 from events.eligibility import check_can_register
 from events.models import Attendance, EmailReceipt, Event, Registration, RegistrationAnswer, Session
+from members.notifications import notify, wants_email
 from members.outbox import Email, emails_later
 
 logger = logging.getLogger(__name__)
@@ -78,8 +80,20 @@ def _promote_waiting(event, *, now):
         registration.promoted_at = now
         registration.save(update_fields=["status", "promoted_at"])
         promoted.append(registration)
-        _tell_registration(registration, "promotion")
+        _tell_promoted(event, registration)
     return promoted
+
+
+def _tell_promoted(event, registration):
+    """A place from the waiting list: told in the site, and by email unless the member chose the site only."""
+    notify(
+        user=registration.user,
+        kind="waiting_list",
+        text=f"A place came free: you are now registered for \u201c{event.title}\u201d",
+        url=event.get_absolute_url(),
+    )
+    if wants_email(registration.user, "waiting_list"):
+        _tell_registration(registration, "promotion")
 
 
 @_busy_on_lock_timeout

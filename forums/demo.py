@@ -1,16 +1,18 @@
 """
 Demo forums: an open forum where anonymous posts are allowed, an Announcements forum where only officers start
-topics, a public practice forum and a committee-only room; topics with replies, a pending post and an open
-report. Invented people only. Safe to run again: it changes nothing the second time.
+topics, a public practice forum and a committee-only room; topics with replies, a pending post, an open
+report, and notifications in the demo member's bell. Invented people only. Safe to run again: it changes nothing
+the second time.
 """
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from members.models import User
+from members.models import Notification, User
 
-from .models import Forum, Post, Report, Status, Topic
+from .models import Forum, Post, Report, Status, Topic, TopicWatch
+from .notifications import author_label
 from .services.topics import topic_refresh_stats
 
 # Two extra invented voices so threads read like conversations; the newcomer's post waits in the queue.
@@ -156,6 +158,34 @@ def _people():
     return people
 
 
+def _notifications(people):
+    """
+    The demo member watches their anonymous topic and finds the bell lit: Ffion's reply there is unread, the
+    officer's answer in Announcements already read; Ffion has the member's mention of her. Written directly (the
+    demo's posts are, too) and once each: a second run finds them and changes nothing.
+    """
+    topic = Topic.objects.get(slug="microaggressions-in-course-design-meetings")
+    TopicWatch.objects.get_or_create(member=people["member"], topic=topic)
+    wanted = [
+        ("member", "reply", "microaggressions-in-course-design-meetings", "ffion", "replied in", False),
+        ("member", "reply", "quarterly-webinar-and-general-meeting", "officer", "replied in", True),
+        ("ffion", "mention", "recruitment-and-staff-development-sub-group", "member", "mentioned you in", False),
+    ]
+    for recipient, kind, slug, author, verb, read in wanted:
+        post = Post.objects.filter(topic__slug=slug, author=people[author]).select_related("topic", "author").last()
+        Notification.objects.get_or_create(
+            user=people[recipient],
+            kind=kind,
+            url=post.get_absolute_url(),
+            defaults={
+                "text": f"{author_label(post)} {verb} \u201c{post.topic.title}\u201d",
+                "actor": None if post.is_anonymous else post.author,
+                "created_at": post.created_at,
+                "read_at": post.created_at if read else None,
+            },
+        )
+
+
 def seed(stdout=None):
     people = _people()
     forums = {}
@@ -211,6 +241,7 @@ def seed(stdout=None):
             "text": "This belittles colleagues who are learning.",
         },
     )
+    _notifications(people)
     if stdout:
         stdout.write(f"Forums: {len(forums)} forums, {Topic.objects.count()} topics, 1 pending post, 1 open report.")
     return forums

@@ -63,6 +63,23 @@ def post_hidden(*, post_id):
     )
 
 
+def post_approved(*, post_id):
+    """Tell the author (often a newcomer) that a moderator approved their post, unless it went away since."""
+    post = Post.objects.select_related("topic__forum", "author").filter(pk=post_id).first()
+    if post is None or post.author is None or post.status != Status.VISIBLE:
+        return None
+    return build_message(
+        template="post_approved",
+        to=post.author.email,
+        context={
+            "recipient": post.author,
+            "post": post,
+            "topic": post.topic,
+            "post_url": settings.SITE_URL + post.get_absolute_url(),
+        },
+    )
+
+
 def report_outcome(*, report_id):
     """Tell a reporter what the moderators decided."""
     report = (
@@ -81,6 +98,7 @@ def report_outcome(*, report_id):
             "post": report.post,
             "topic": report.post.topic,
             "upheld": report.status == Report.ReportStatus.UPHELD,
+            "topic_url": settings.SITE_URL + report.post.topic.get_absolute_url(),
         },
     )
 

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from members.roles import is_moderator
@@ -196,6 +196,13 @@ def moderation_queue(user):
         .order_by("created_at")
     )
     return pending, reported
+
+
+def moderation_queue_count(user):
+    """How many posts wait for this moderator (pending, or with open reports): one query, for the header's link."""
+    readable = Q(topic__forum__visibility__in=permissions.readable_visibilities(user))
+    reported = Exists(Report.objects.filter(post=OuterRef("pk"), status=Report.ReportStatus.OPEN))
+    return Post.objects.filter(readable).filter(Q(status=Status.PENDING) | reported).count()
 
 
 def moderation_log_for(user):

@@ -1,4 +1,4 @@
-"""Members' own part of "your data": account, profile, association membership, sub-groups, principles.
+"""Members' own part of "your data": account, profile, association membership, sub-groups, principles, notifications.
 
 Listed first in settings.PERSONAL_DATA_PROVIDERS; members.your_data runs its erase last."""
 
@@ -8,6 +8,8 @@ from django.db import transaction
 from members.models import (
     AssociationMembership,
     AssociationMembershipAudit,
+    Notification,
+    NotificationPreference,
     PrinciplesAcceptance,
     Profile,
     SubGroup,
@@ -43,6 +45,20 @@ def export(user):
             {"version": a.version.number, "accepted_at": a.accepted_at.isoformat()}
             for a in PrinciplesAcceptance.objects.filter(user=user).select_related("version")
         ],
+        "notifications": [
+            {
+                "kind": n.get_kind_display(),
+                "text": n.text,
+                "link": n.url,
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in Notification.objects.filter(user=user).order_by("-created_at", "-id")
+        ],
+        "notification_settings": {
+            p.get_kind_display(): "site and email" if p.by_email else "site only"
+            for p in NotificationPreference.objects.filter(user=user)
+        },
     }
 
 
@@ -90,6 +106,10 @@ def erase(user):
     AssociationMembership.objects.filter(user=user).delete()
     SubGroupMembership.objects.filter(user=user).delete()
     PrinciplesAcceptance.objects.filter(user=user).delete()
+    Notification.objects.filter(user=user).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    # Others' notifications about what the member did name them in their text: they go too.
+    Notification.objects.filter(actor=user).delete()
     EmailAddress.objects.filter(user=user).delete()
     SubGroup.objects.filter(convenor=user).update(convenor=None)
     # The audit trail keeps that changes happened (and who made them), not the erased person's details.

@@ -1,8 +1,8 @@
-"""Members' pages, included at the site root (paths under /account/, /members/, /directory/, /groups/)."""
+"""Members' pages, at the site root (paths under /account/, /members/, /directory/, /groups/, /notifications/)."""
 
 from django.urls import path
 
-from members import views
+from members import notification_views, views
 
 app_name = "members"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("account/data/", views.your_data, name="your-data"),
     path("account/data/export/", views.data_export, name="data-export"),
     path("account/data/delete/", views.account_delete, name="account-delete"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:notification_id>/", notification_views.notification_go, name="notification-go"),
+    path("notifications/read-all/", notification_views.notifications_read_all, name="notifications-read-all"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification-settings"),
     path("members/<int:user_id>/", views.profile_detail, name="profile-detail"),
     path("directory/", views.directory, name="directory"),
     path("directory/suggest/", views.expertise_suggest, name="expertise-suggestions"),

@@ -56,6 +56,12 @@ BEAT_SCHEDULE = {
         "task": "members.committee.tasks.send_election_reminders",
         "schedule": crontab(minute=15),
     },
+    # Nightly at 03:30, when nobody reads them: notifications older than NOTIFICATIONS_KEEP_DAYS (180) are deleted
+    # (docs/SECURITY.md, "What is kept"). A second run the same night finds nothing left to delete.
+    "notifications-purge": {
+        "task": "members.tasks.purge_old_notifications",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # Every five minutes: reminders before event sessions (EVENT_REMINDER_OFFSETS: 24 hours and 1 hour by
     # default). Five minutes keeps the "1 hour before" reminder within minutes of its time; each reminder has a
     # receipt row, so a run that overlaps the previous one, or is retried, sends nothing twice.

@@ -679,3 +679,12 @@ FORUMS_REPORTS_TO_HIDE = 3
 FORUMS_POST_MAX_LENGTH = 20_000
 FORUMS_TOPICS_PER_PAGE = 25
 FORUMS_POSTS_PER_PAGE = 20
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Notifications in the site (members/notifications.py): none is read from the environment
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Notifications older than this are deleted every night (members.tasks.purge_old_notifications; docs/SECURITY.md).
+NOTIFICATIONS_KEEP_DAYS = 180
+NOTIFICATIONS_PER_PAGE = 25

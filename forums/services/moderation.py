@@ -1,6 +1,7 @@
 """
 Moderating posts and topics: approve, hide, restore (which settles open reports), lock, pin, slow mode, move, and
-revealing who wrote an anonymous post. Every action writes its log entry in the same transaction.
+revealing who wrote an anonymous post. Every action writes its log entry in the same transaction, and tells the people
+it concerns (forums.notifications) in it too.
 """
 
 from django.db import transaction
@@ -8,8 +9,7 @@ from django.utils import timezone
 
 from forums.errors import ForumError
 from forums.models import AnonymousIdentityView, Post, Report, Status, Topic
-from forums.notifications import tell_about_post
-from members.outbox import Email, email_later, emails_later
+from forums.notifications import tell_about_post, tell_author_approved, tell_author_hidden, tell_reporters
 
 from .log import Action, moderation_log, require_moderator
 from .topics import sync_topic_status, topic_refresh_stats
@@ -19,17 +19,9 @@ def _resolve_reports(*, post, moderator, status):
     report_ids = list(Report.objects.filter(post=post, status=Report.ReportStatus.OPEN).values_list("id", flat=True))
     Report.objects.filter(id__in=report_ids).update(status=status, resolved_at=timezone.now(), resolved_by=moderator)
     reports = Report.objects.filter(id__in=report_ids, reporter__isnull=False).select_related("reporter")
-    emails_later(
-        [
-            Email(
-                key=f"forums:report-outcome:{report.pk}",
-                to=report.reporter.email,
-                build="forums.emails.report_outcome",
-                params={"report_id": report.pk},
-            )
-            for report in reports
-        ]
-    )
+    for report in reports:
+        report.post = post  # locked and loaded with its topic: no query per report
+    tell_reporters(list(reports), upheld=status == Report.ReportStatus.UPHELD)
     return report_ids
 
 
@@ -46,6 +38,7 @@ def post_approve(*, post, moderator, reason=""):
         sync_topic_status(post)
         topic_refresh_stats(post.topic)
         moderation_log(actor=moderator, action=Action.APPROVE, post=post, reason=reason)
+        tell_author_approved(post)
         tell_about_post(post)
     return post
 
@@ -71,13 +64,7 @@ def post_hide(*, post, moderator, reason):
         topic_refresh_stats(post.topic)
         _resolve_reports(post=post, moderator=moderator, status=Report.ReportStatus.UPHELD)
         moderation_log(actor=moderator, action=Action.HIDE, post=post, reason=reason)
-        if post.author_id:
-            email_later(
-                key=f"forums:post-hidden:{post.pk}:{timezone.now().timestamp()}",
-                to=post.author.email,
-                build="forums.emails.post_hidden",
-                params={"post_id": post.pk},
-            )
+        tell_author_hidden(post, at=timezone.now())
     return post
 
 

@@ -5,6 +5,7 @@ from .audit import (
     UserGroupAudit,
     UserPermissionAudit,
 )
+from .notifications import Notification, NotificationKind, NotificationPreference
 from .organisations import AssociationMembership, Organisation
 from .outbox import OutboxEmail
 from .principles import PrinciplesAcceptance, PrinciplesVersion
@@ -20,6 +21,9 @@ __all__ = [
     "UserGroupAudit",
     "UserPermissionAudit",
     "ExpertiseTag",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "Organisation",
     "OutboxEmail",
     "PrinciplesAcceptance",

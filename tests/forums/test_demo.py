@@ -1,19 +1,33 @@
 from forums import demo
 from forums.models import Forum, Post, Report, Topic
 from members import demo as members_demo
+from members.models import Notification
 
 
 def test_seed_demo_twice_gives_the_forums_once(db):
     members_demo.seed()  # the demo accounts write the posts
     demo.seed()
-    counts = (Forum.objects.count(), Topic.objects.count(), Post.objects.count(), Report.objects.count())
+    counts = (
+        Forum.objects.count(),
+        Topic.objects.count(),
+        Post.objects.count(),
+        Report.objects.count(),
+        Notification.objects.count(),
+    )
     demo.seed()
     assert counts == (
         Forum.objects.count(),
         Topic.objects.count(),
         Post.objects.count(),
         Report.objects.count(),
+        Notification.objects.count(),
     )
+    robin = Notification.objects.filter(user__email="member@demo.sigportal.test")
+    assert (
+        robin.filter(read_at=None).get().text
+        == "Ffion Calder replied in \u201cMicroaggressions in course design meetings\u201d"
+    )
+    assert robin.exclude(read_at=None).count() == 1
     assert Forum.objects.get(slug="open-forum").allow_anonymous
     assert Forum.objects.get(slug="announcements").who_may_start_topics == "officers"
     assert Forum.objects.get(slug="committee").visibility == "committee"

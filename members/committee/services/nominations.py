@@ -14,6 +14,7 @@ from members.committee.models import CallRole, Election, Nomination, NominationA
 from members.committee.selectors import candidates
 from members.committee.services.appointments import appointment_create
 from members.membership import is_current_association_member
+from members.notifications import notify, wants_email
 from members.outbox import email_later
 from members.uploads import check_document
 
@@ -186,7 +187,7 @@ def nomination_accept(*, nomination, by):
         nomination.reviewed_by = by
         nomination.reviewed_at = timezone.now()
         nomination.save()
-        _queue_email(nomination, "accepted")
+        _tell_decision(nomination, "accepted")
     return nomination
 
 
@@ -202,7 +203,7 @@ def nomination_decline(*, nomination, by, reason):
         nomination.reviewed_by = by
         nomination.reviewed_at = timezone.now()
         nomination.save()
-        _queue_email(nomination, "declined")
+        _tell_decision(nomination, "declined")
     return nomination
 
 
@@ -248,6 +249,19 @@ def nominations_appoint(*, nominations, by, starts_on=None, now=None):
             nomination.save(update_fields=["status", "appointment", "updated_at"])
             appointments.append(appointment)
     return appointments
+
+
+def _tell_decision(nomination, kind):
+    """The officers accepted or declined a nomination: the nominee is told in the site, and by email unless they chose
+    the site only for nomination decisions."""
+    role = nomination.role
+    if kind == "accepted":
+        text = f"Your nomination for {role} was accepted: you are a candidate"
+    else:
+        text = f"Your nomination for {role} was declined: {nomination.decline_reason}"
+    notify(user=nomination.nominee, kind="nomination", text=text, url=nomination.call.get_absolute_url())
+    if wants_email(nomination.nominee, "nomination"):
+        _queue_email(nomination, kind)
 
 
 def _queue_email(nomination, kind):
