@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Embedded defaults for running locally: DEBUG on (development secret key), SQLite, inline Celery, mail to var/mail.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install install-pdf demo-data demo-code migrate worker beat lint format browser clean
+.PHONY: run test install install-pdf install-saml demo-data demo-code migrate worker beat lint format browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) install-pdf
+install: $(STAMP) install-pdf install-saml
 
 # Debian's pango for weasyprint (CPD portfolio PDFs). Without it the portal runs and the portfolio page says PDF
 # export is unavailable.
@@ -23,6 +23,13 @@ install-pdf:
 	@/sbin/ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	  else echo "PDF export of CPD portfolios needs Debian's pango: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0'"; fi; }
+
+# Debian's xmlsec1 for pysaml2 (institutional sign-in checks every SAML signature with it). Without it the portal runs
+# and the "find your institution" page says institutional sign-in is unavailable.
+install-saml:
+	@command -v xmlsec1 >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; \
+	  else echo "Institutional sign-in (SAML) needs Debian's xmlsec1: run 'sudo apt-get install xmlsec1'"; fi; }
 
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --no-input

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "members.committee",
     "members.mailing",
     "members.cpd",
+    "members.institutions",
     "events",
     "forums",
     "sigportal",
@@ -648,3 +649,23 @@ FORUMS_REPORTS_TO_HIDE = 3
 FORUMS_POST_MAX_LENGTH = 20_000
 FORUMS_TOPICS_PER_PAGE = 25
 FORUMS_POSTS_PER_PAGE = 20
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Institutional sign-in (members/institutions/): SAML 2.0 through a federation's metadata
+# ---------------------------------------------------------------------------------------------------------------------
+# SAML_FEDERATION_METADATA: the federation's metadata, an https URL or a file; refreshed daily (sigportal.schedules)
+#   and by `manage.py refresh_federation_metadata`. Empty: no institutional sign-in.
+# SAML_FEDERATION_CERT: the federation's metadata signing certificate (PEM file); metadata it did not sign is refused.
+# SAML_SP_KEY_FILE, SAML_SP_CERT_FILE: the portal's own SAML key and certificate (PEM files; long-lived, self-signed
+#   is normal); published in the service provider metadata at /institutions/saml/metadata/.
+# SAML_SP_ENTITY_ID: the portal's entity id (default: that metadata URL); never change it once registered.
+# SAML_XMLSEC_BINARY: xmlsec1 (Debian's xmlsec1 package; found on PATH by default).
+SAML_FEDERATION_METADATA = env.str("SAML_FEDERATION_METADATA", default="")
+SAML_FEDERATION_CERT = env.str("SAML_FEDERATION_CERT", default="")
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
+SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default="")
+SAML_XMLSEC_BINARY = env.str("SAML_XMLSEC_BINARY", default="")
+# Seconds of clock difference with an identity provider that are tolerated either side of an assertion's lifetime.
+SAML_ACCEPTED_TIME_DIFF = 60
+SAML_METADATA_TIMEOUT = 60
