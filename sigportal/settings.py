@@ -669,3 +669,5 @@ SAML_XMLSEC_BINARY = env.str("SAML_XMLSEC_BINARY", default="")
 # Seconds of clock difference with an identity provider that are tolerated either side of an assertion's lifetime.
 SAML_ACCEPTED_TIME_DIFF = 60
 SAML_METADATA_TIMEOUT = 60
+# pysaml2 logs whole assertions (names, addresses) at INFO, and xmlschema chatters at INFO: warnings only.
+LOGGING["loggers"].update({"saml2": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}})

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from members.institutions.errors import InstitutionsError
 from members.institutions.models import IdentityProvider, InstitutionalIdentity
+from members.membership import membership_verify_by_institution, organisation_for_identity_provider
 
 # The identity waiting for its account's owner to log in with their password (members.institutions.signals).
 PENDING_LINK_SESSION_KEY = "institutions.pending_link"
@@ -75,8 +76,28 @@ def _existing_account(email):
 
 def institutional_sign_in(*, identity, current_user=None):
     """Decides what the verified SAML identity does (see SignInOutcome). Never links to an existing account by
-    email alone: that waits for the owner to prove the account (institutional_link_pending)."""
+    email alone: that waits for the owner to prove the account (institutional_link_pending). Once the identity is
+    the member's, their institution may verify their membership (institution_backs_membership)."""
     provider = IdentityProvider.objects.filter(entity_id=identity.issuer).first()
+    outcome = _sign_in(identity, provider, current_user)
+    if outcome.identity is not None:
+        institution_backs_membership(link=outcome.identity)
+    return outcome
+
+
+def institution_backs_membership(*, link):
+    """Staff or faculty of an organisational member, as that organisation's own identity provider says (scoped
+    affiliations only: see _scoped_affiliations), have their membership through it verified. Returns the
+    membership when it changed."""
+    organisation = organisation_for_identity_provider(link.issuer)
+    if organisation is None:
+        return None
+    return membership_verify_by_institution(
+        user=link.user, organisation=organisation, affiliations=link.affiliations.split()
+    )
+
+
+def _sign_in(identity, provider, current_user):
     with transaction.atomic():
         linked = (
             InstitutionalIdentity.objects.select_for_update()
@@ -150,7 +171,9 @@ def institutional_link_pending(*, session, user):
     with transaction.atomic():
         if InstitutionalIdentity.objects.filter(issuer=identity.issuer, subject=identity.subject).exists():
             return None
-        return _link(user, identity, provider)
+        link = _link(user, identity, provider)
+    institution_backs_membership(link=link)
+    return link
 
 
 def institutional_identity_remove(*, user, identity_id):
