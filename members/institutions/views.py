@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from members import second_factor
 from members.institutions import saml, services
 from members.institutions.errors import SamlUnavailable, SignInRefused
 from members.institutions.models import IdentityProvider, InstitutionalIdentity
@@ -165,6 +166,8 @@ def saml_complete(request):
         return render(
             request, "institutions/prove_account.html", {"email": identity.email, "next": next_url}, status=200
         )
+    # Before the log-in, so allauth's second-factor stage and the admin trust an identity provider that checked one.
+    second_factor.mark_session_by_identity_provider(request, outcome.user, identity.asserted_mfa)
     return perform_login(request, outcome.user, redirect_url=next_url or None, email=outcome.user.email)
 
 

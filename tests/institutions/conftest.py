@@ -33,7 +33,9 @@ def saml_federation(settings, tmp_path, db):
 
 
 def _form_fields(page):
-    return {name: html.unescape(value) for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', page)}
+    return {
+        name: html.unescape(value) for name, value in re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', page)
+    }
 
 
 def at_identity_provider(location, *, username, mfa=False):
