@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Embedded defaults for running locally: DEBUG on (development secret key), SQLite, inline Celery, mail to var/mail.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install install-pdf install-saml demo-data demo-code migrate worker beat lint format browser clean
+.PHONY: run idp test install install-pdf install-saml demo-data demo-code migrate worker beat lint format browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -35,15 +35,23 @@ migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 
 demo-data: migrate
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp prepare
 	$(RUN_ENV) $(PY) manage.py seed_demo
 
 # The current code of the demo officer's and moderator's authenticator app (the secret is published in README).
 demo-code: install
 	@$(RUN_ENV) $(PY) manage.py demo_code
 
+# The test identity provider of the demo federation runs beside the portal (127.0.0.1:8001) and stops with it.
 run: demo-data
 	@echo "Serving the portal at http://127.0.0.1:8000/ (mail is written to var/mail/)"
+	@echo "Institutional sign-in: http://127.0.0.1:8000/institutions/ (test identity provider on 127.0.0.1:8001)"
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp serve & idp=$$!; trap 'kill $$idp' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The demo federation's test identity provider alone (`make run` starts it too).
+idp: install
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp serve
 
 # The whole suite, browser tests included. Uses DATABASE_URL and REDIS_URL when they are set.
 test: install browser
@@ -77,4 +85,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf var/sigportal.sqlite3 var/mail var/media var/private var/static
+	rm -rf var/sigportal.sqlite3 var/mail var/media var/private var/static var/demo-idp

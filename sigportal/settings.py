@@ -660,10 +660,16 @@ FORUMS_POSTS_PER_PAGE = 20
 #   is normal); published in the service provider metadata at /institutions/saml/metadata/.
 # SAML_SP_ENTITY_ID: the portal's entity id (default: that metadata URL); never change it once registered.
 # SAML_XMLSEC_BINARY: xmlsec1 (Debian's xmlsec1 package; found on PATH by default).
-SAML_FEDERATION_METADATA = env.str("SAML_FEDERATION_METADATA", default="")
-SAML_FEDERATION_CERT = env.str("SAML_FEDERATION_CERT", default="")
-SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
-SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
+# In DEBUG, with none of them set, the demo federation that `make run` prepares under var/demo-idp/ is used (its test
+# identity provider on 127.0.0.1:8001; README, "Institutional sign-in").
+_DEMO_IDP = VAR_DIR / "demo-idp"
+_demo_saml = DEBUG and (_DEMO_IDP / "federation-metadata.xml").exists() and not env.str("SAML_FEDERATION_METADATA", "")
+SAML_FEDERATION_METADATA = env.str(
+    "SAML_FEDERATION_METADATA", default=str(_DEMO_IDP / "federation-metadata.xml") if _demo_saml else ""
+)
+SAML_FEDERATION_CERT = env.str("SAML_FEDERATION_CERT", default=str(_DEMO_IDP / "federation.crt") if _demo_saml else "")
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default=str(_DEMO_IDP / "sp.key") if _demo_saml else "")
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default=str(_DEMO_IDP / "sp.crt") if _demo_saml else "")
 SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default="")
 SAML_XMLSEC_BINARY = env.str("SAML_XMLSEC_BINARY", default="")
 # Seconds of clock difference with an identity provider that are tolerated either side of an assertion's lifetime.

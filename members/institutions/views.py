@@ -84,10 +84,11 @@ def chooser(request):
     )
 
 
-@require_POST
+@require_GET
 def saml_login(request):
-    """Sends the browser to the chosen institution with an AuthnRequest."""
-    entity_id = request.POST.get("idp", "")
+    """Sends the browser to the chosen institution with an AuthnRequest. A link, not a form: the site's CSP keeps
+    forms posting to the portal itself (form-action 'self'), and a redirect after a form would leave it."""
+    entity_id = request.GET.get("idp", "")
     provider = IdentityProvider.objects.filter(entity_id=entity_id, listed=True).first()
     if provider is None:
         return refused(request, "Choose your institution from the list.", status=400)
@@ -97,7 +98,7 @@ def saml_login(request):
         return refused(request, f"Institutional sign-in is unavailable: {exc}", status=503)
     cache.set(
         _request_key(request_id),
-        {"idp": provider.entity_id, "next": _safe_next(request, request.POST.get("next", ""))},
+        {"idp": provider.entity_id, "next": _safe_next(request, request.GET.get("next", ""))},
         REQUEST_TTL,
     )
     request.session[SESSION_REQUESTS] = [*request.session.get(SESSION_REQUESTS, [])[-4:], request_id]

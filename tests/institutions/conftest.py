@@ -62,7 +62,7 @@ def saml_sign_in(
     client, saml_federation, *, institution="example-university", username="alex", mfa=False, change_response=None
 ):
     """Chooses the institution, signs in there and brings the answer back; returns the portal's last response."""
-    start = client.post(reverse("institutions:saml-login"), {"idp": saml_federation.federation.entity_id(institution)})
+    start = client.get(reverse("institutions:saml-login"), {"idp": saml_federation.federation.entity_id(institution)})
     assert start.status_code == 302, start.content
     acs_path, fields = at_identity_provider(start["Location"], username=username, mfa=mfa)
     if change_response is not None:

@@ -77,8 +77,13 @@ USERS = {
 }
 
 
-def make_keypair(folder, name):
-    """A fresh RSA key and a self-signed certificate (PEM files), as federations and IdPs use for signing."""
+def make_keypair(folder, name, *, keep=False):
+    """A fresh RSA key and a self-signed certificate (PEM files), as federations and IdPs use for signing; with
+    `keep`, the pair already in the folder is used again (the demo federation keeps its keys between runs)."""
+    folder = Path(folder)
+    key_path, cert_path = folder / f"{name}.key", folder / f"{name}.crt"
+    if keep and key_path.exists() and cert_path.exists():
+        return str(key_path), str(cert_path)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.datetime.now(datetime.UTC)
@@ -92,9 +97,7 @@ def make_keypair(folder, name):
         .not_valid_after(now + datetime.timedelta(days=3650))
         .sign(key, hashes.SHA256())
     )
-    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    key_path, cert_path = folder / f"{name}.key", folder / f"{name}.crt"
     key_path.write_bytes(
         key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
@@ -105,15 +108,15 @@ def make_keypair(folder, name):
 class TestFederation:
     """The keys, the identity providers' configurations and the signed federation metadata, in `folder`."""
 
-    def __init__(self, folder, *, base_url, sp_config):
+    def __init__(self, folder, *, base_url, sp_config, keep_keys=False):
         self.folder = Path(folder)
         self.base_url = base_url.rstrip("/")
-        self.federation_key, self.federation_cert = make_keypair(self.folder, "federation")
+        self.federation_key, self.federation_cert = make_keypair(self.folder, "federation", keep=keep_keys)
         self.metadata_path = self.folder / "federation-metadata.xml"
         self.sp_config = sp_config
         self.idp_configs = {}
         for key, info in {**INSTITUTIONS, IMPOSTOR["key"]: IMPOSTOR}.items():
-            key_file, cert_file = make_keypair(self.folder, f"idp-{key}")
+            key_file, cert_file = make_keypair(self.folder, f"idp-{key}", keep=keep_keys)
             self.idp_configs[key] = self._idp_config_dict(key, info, key_file, cert_file)
         self.write_metadata()
 

@@ -12,6 +12,7 @@ def test_the_chooser_lists_every_institution(client, saml_federation):
     assert response.status_code == 200
     assert [p.name for p in response.context["providers"]] == ["Example University", "Sample College"]
     assert b'aria-label="Sign in with Example University"' in response.content
+    assert b"/institutions/saml/login/?idp=http%3A%2F%2F127.0.0.1" in response.content
 
 
 @pytest.mark.parametrize("query", ["sample", "SAMPLE-college.ac.uk"])
@@ -49,7 +50,7 @@ def test_without_a_key_the_page_says_so(client, db, settings):
 
 
 def test_choosing_an_institution_not_in_the_list_is_refused(client, saml_federation):
-    response = client.post(reverse("institutions:saml-login"), {"idp": "https://elsewhere.example/idp"})
+    response = client.get(reverse("institutions:saml-login"), {"idp": "https://elsewhere.example/idp"})
 
     assert response.status_code == 400
     assert b"Choose your institution from the list." in response.content
