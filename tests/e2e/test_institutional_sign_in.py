@@ -13,7 +13,7 @@ from tests.members.factories import PASSWORD, OrganisationFactory
 
 
 @pytest.fixture
-def federation(page, saml_federation):
+def federation(page, saml_federation):  # noqa: F811 (the fixture imported above)
     """The federation built after `page` pointed SITE_URL at the live server (the portal's ACS URL is in it)."""
     return saml_federation
 
@@ -48,7 +48,7 @@ def test_a_member_finds_their_institution_signs_in_there_and_comes_back_verified
     page.get_by_role("link", name="Sign in with Example University").click()
 
     _sign_in_at_the_institution(page, "alex")
-    page.wait_for_url(re.compile(r"^(?!.*127\.0\.0\.1:%d).*$" % federation.port))
+    page.wait_for_url(re.compile(rf"^(?!.*127\.0\.0\.1:{federation.port}).*$"))
     _accept_principles_if_asked(page)
 
     page.get_by_role("button", name="Alex Lecturer").wait_for()
