@@ -677,3 +677,5 @@ SAML_ACCEPTED_TIME_DIFF = 60
 SAML_METADATA_TIMEOUT = 60
 # pysaml2 logs whole assertions (names, addresses) at INFO, and xmlschema chatters at INFO: warnings only.
 LOGGING["loggers"].update({"saml2": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}})
+# Linked identities are part of "download my data", and go with "delete my account" (the row stays as Former member).
+PERSONAL_DATA_PROVIDERS = [*PERSONAL_DATA_PROVIDERS, "members.institutions.personal_data"]
