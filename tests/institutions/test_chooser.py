@@ -79,3 +79,29 @@ def test_without_configuration_the_metadata_url_says_so(client, db, settings):
     response = client.get(reverse("institutions:saml-metadata"))
 
     assert response.status_code == 503
+
+
+def _chooser_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("institutions:chooser"))
+    assert response.status_code == 200
+    return len(ctx.captured_queries), len(response.context["providers"])
+
+
+def test_the_chooser_costs_the_same_queries_with_2_or_30_institutions(client, saml_federation):
+    from members.institutions.models import IdentityProvider
+
+    few, shown = _chooser_queries(client)
+    assert shown == 2
+    IdentityProvider.objects.bulk_create(
+        IdentityProvider(entity_id=f"https://idp{i}.example.ac.uk/idp", name=f"Institution {i:02}", scopes="x.ac.uk")
+        for i in range(28)
+    )
+
+    many, shown = _chooser_queries(client)
+
+    assert shown == 30
+    assert many == few
