@@ -4,6 +4,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
+# xmlsec1: pysaml2 checks every SAML signature with it (institutional sign-in).
+RUN apt-get update && apt-get install -y --no-install-recommends xmlsec1 && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 sigportal
 COPY pyproject.toml README.md ./
 COPY . .

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Embedded defaults for running locally: DEBUG on (development secret key), SQLite, inline Celery, mail to var/mail.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run test install install-pdf demo-data demo-code migrate worker beat lint format browser clean
+.PHONY: run idp test install install-pdf install-saml demo-data demo-code migrate worker beat lint format browser clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) install-pdf
+install: $(STAMP) install-pdf install-saml
 
 # Debian's pango for weasyprint (CPD portfolio PDFs). Without it the portal runs and the portfolio page says PDF
 # export is unavailable.
@@ -24,19 +24,34 @@ install-pdf:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	  else echo "PDF export of CPD portfolios needs Debian's pango: run 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0'"; fi; }
 
+# Debian's xmlsec1 for pysaml2 (institutional sign-in checks every SAML signature with it). Without it the portal runs
+# and the "find your institution" page says institutional sign-in is unavailable.
+install-saml:
+	@command -v xmlsec1 >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 >/dev/null; \
+	  else echo "Institutional sign-in (SAML) needs Debian's xmlsec1: run 'sudo apt-get install xmlsec1'"; fi; }
+
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --no-input
 
 demo-data: migrate
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp prepare
 	$(RUN_ENV) $(PY) manage.py seed_demo
 
 # The current code of the demo officer's and moderator's authenticator app (the secret is published in README).
 demo-code: install
 	@$(RUN_ENV) $(PY) manage.py demo_code
 
+# The test identity provider of the demo federation runs beside the portal (127.0.0.1:8001) and stops with it.
 run: demo-data
 	@echo "Serving the portal at http://127.0.0.1:8000/ (mail is written to var/mail/)"
+	@echo "Institutional sign-in: http://127.0.0.1:8000/institutions/ (test identity provider on 127.0.0.1:8001)"
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp serve & idp=$$!; trap 'kill $$idp' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# The demo federation's test identity provider alone (`make run` starts it too).
+idp: install
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp serve
 
 # The whole suite, browser tests included. Uses DATABASE_URL and REDIS_URL when they are set.
 test: install browser
@@ -70,4 +85,4 @@ format: install
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf var/sigportal.sqlite3 var/mail var/media var/private var/static
+	rm -rf var/sigportal.sqlite3 var/mail var/media var/private var/static var/demo-idp

@@ -59,6 +59,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
         return is_on_site(url, context.request)
 
+    def get_login_stages(self):
+        """allauth's stages, its second-factor stage replaced by one that trusts an identity provider's own factor."""
+        from members.second_factor import AuthenticateStage
+
+        stage = "allauth.mfa.stages.AuthenticateStage"
+        own = f"{AuthenticateStage.__module__}.{AuthenticateStage.__name__}"
+        return [own if path == stage else path for path in super().get_login_stages()]
+
     def populate_username(self, request, user):
         # There is no username field; allauth's default would try to fill one.
         return None
@@ -78,7 +86,11 @@ class AccountAdapter(DefaultAccountAdapter):
         response = super().post_login(request, user, **kwargs)
         if not isinstance(response, HttpResponseRedirect):
             return response
-        if second_factor.needs_second_factor(user) and not second_factor.has_second_factor(user):
+        if (
+            second_factor.needs_second_factor(user)
+            and not second_factor.has_second_factor(user)
+            and not second_factor.session_factor_from_identity_provider(request, user)
+        ):
             messages.warning(request, second_factor.SET_UP_MESSAGE)
             response["Location"] = second_factor.set_up_url()
         if not has_accepted_current_principles(user):

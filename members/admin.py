@@ -351,15 +351,21 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
         "membership_number",
         "status",
         "expires_on",
-        "verified_by",
+        "how_verified",
         "verified_at",
     ]
-    list_filter = ["status", "kind", "organisation"]
+    list_filter = ["status", "kind", "verified_by_institution", "organisation"]
     search_fields = ["user__email", "user__name", "membership_number"]
     list_select_related = ["user", "organisation", "verified_by"]
     autocomplete_fields = ["user", "organisation"]
-    readonly_fields = ["verified_by", "verified_at", "created_at"]
+    readonly_fields = ["verified_by", "verified_at", "verified_by_institution", "created_at"]
     actions = ["verify", "reject_with_reason"]
+
+    @admin.display(description="verified by", ordering="verified_by_institution")
+    def how_verified(self, membership):
+        if membership.verified_by_institution:
+            return "verified by institution"
+        return membership.verified_by or ""
 
     @admin.action(description="Verify the selected claims (emails each member)", permissions=["change"])
     def verify(self, request, queryset):
@@ -492,7 +498,7 @@ class PrinciplesVersionAdmin(admin.ModelAdmin):
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "is_association_member", "trust_email_domains"]
     list_filter = ["is_association_member", "trust_email_domains"]
-    search_fields = ["name", "email_domains"]
+    search_fields = ["name", "email_domains", "saml_entity_ids", "entra_tenant_ids", "google_domains"]
 
 
 @admin.register(Profile)

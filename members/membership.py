@@ -125,7 +125,45 @@ def _reset_decision(membership):
     membership.status = AssociationMembership.Status.UNVERIFIED
     membership.verified_by = None
     membership.verified_at = None
+    membership.verified_by_institution = False
     membership.rejection_reason = ""
+
+
+# eduPersonAffiliation values that mean someone works there (students, alumni and affiliates make a normal claim).
+INSTITUTION_VERIFIES_AFFILIATIONS = frozenset({"staff", "faculty", "employee"})
+
+
+def organisation_for_identity_provider(entity_id):
+    """The organisational member that runs this SAML identity provider, or None."""
+    candidates = Organisation.objects.filter(is_association_member=True, saml_entity_ids__contains=entity_id)
+    return next((org for org in candidates if entity_id in org.saml_entity_id_list), None)
+
+
+def membership_verify_by_institution(*, user, organisation, affiliations):
+    """Institutional sign-in (members.institutions): the organisation's own identity provider says this person works
+    there (staff or faculty), which verifies their membership through it without an officer. Returns the membership,
+    or None when nothing changes: another affiliation, an organisation that is not a member, or a membership that
+    stands on its own (a verified individual membership, or this one already verified by the institution)."""
+    roles = {value.partition("@")[0].lower() for value in affiliations}
+    if not organisation.is_association_member or not roles & INSTITUTION_VERIFIES_AFFILIATIONS:
+        return None
+    with transaction.atomic():
+        membership, _ = AssociationMembership.objects.select_for_update().get_or_create(user=user)
+        if membership.status == AssociationMembership.Status.VERIFIED and (
+            membership.kind == AssociationMembership.Kind.INDIVIDUAL
+            or (membership.organisation_id == organisation.pk and membership.verified_by_institution)
+        ):
+            return None
+        membership.kind = AssociationMembership.Kind.ORGANISATIONAL
+        membership.membership_number = ""
+        membership.organisation = organisation
+        _reset_decision(membership)
+        membership.status = AssociationMembership.Status.VERIFIED
+        membership.verified_at = timezone.now()
+        membership.verified_by_institution = True
+        membership.full_clean()
+        membership.save()
+    return membership
 
 
 def membership_verify(*, membership, officer):

@@ -14,6 +14,7 @@ Members who need one and have none are sent to set it up at log-in (members.adap
 
 from functools import wraps
 
+from allauth.mfa import stages as allauth_mfa_stages
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
@@ -49,9 +50,40 @@ def has_second_factor(user):
 
 
 def session_has_second_factor(request):
-    """This session logged in, re-authenticated or set up with a factor the user still has."""
+    """This session logged in, re-authenticated or set up with a factor the user still has, or its identity provider
+    said it checked one at log-in."""
     user = request.user
+    if session_factor_from_identity_provider(request, user):
+        return True
     return request.session.get(SESSION_KEY) == str(user.pk) and has_second_factor(user)
+
+
+# Institutional sign-in (members.institutions) sets this when the person's identity provider asserted that it checked
+# a second factor (the REFEDS MFA profile; Entra's amr claim with "mfa"). Trusted for that session only: the next
+# log-in by password, or through an identity provider that does not assert it, needs the portal's own factor again.
+IDP_SESSION_KEY = "members.second_factor_by_identity_provider"
+
+
+def mark_session_by_identity_provider(request, user, asserted):
+    if asserted:
+        request.session[IDP_SESSION_KEY] = str(user.pk)
+    else:
+        request.session.pop(IDP_SESSION_KEY, None)
+
+
+def session_factor_from_identity_provider(request, user):
+    return user.is_authenticated and request.session.get(IDP_SESSION_KEY) == str(user.pk)
+
+
+class AuthenticateStage(allauth_mfa_stages.AuthenticateStage):
+    """allauth.mfa's log-in stage (members.adapter lists it in its place), skipped when the identity provider has
+    just asserted a second factor for this person: asking for the portal's own code again would be friction only."""
+
+    def _should_handle(self, request):
+        user = self.login.user
+        if user is not None and request.session.get(IDP_SESSION_KEY) == str(user.pk):
+            return False
+        return super()._should_handle(request)
 
 
 def mark_session(request, user):

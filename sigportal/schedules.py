@@ -69,6 +69,13 @@ BEAT_SCHEDULE = {
         "task": "events.tasks.send_due_reminders",
         "schedule": crontab(minute="*/5"),
     },
+    # Daily at 04:30: the SAML federation's metadata (institutions join and leave, keys roll over), its signature
+    # checked against the federation's certificate. An unchanged document changes nothing; refused metadata keeps the
+    # last good copy (members.institutions.metadata).
+    "institutions-metadata-refresh": {
+        "task": "members.institutions.tasks.refresh_federation_metadata",
+        "schedule": crontab(hour=4, minute=30),
+    },
 }
 
 

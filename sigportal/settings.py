@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "members.mailing",
     "members.cpd",
     "members.credentials",
+    "members.institutions",
     "events",
     "forums",
     "sigportal",
@@ -688,3 +689,33 @@ FORUMS_POSTS_PER_PAGE = 20
 # Notifications older than this are deleted every night (members.tasks.purge_old_notifications; docs/SECURITY.md).
 NOTIFICATIONS_KEEP_DAYS = 180
 NOTIFICATIONS_PER_PAGE = 25
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Institutional sign-in (members/institutions/): SAML 2.0 through a federation's metadata
+# ---------------------------------------------------------------------------------------------------------------------
+# SAML_FEDERATION_METADATA: the federation's metadata, an https URL or a file; refreshed daily (sigportal.schedules)
+#   and by `manage.py refresh_federation_metadata`. Empty: no institutional sign-in.
+# SAML_FEDERATION_CERT: the federation's metadata signing certificate (PEM file); metadata it did not sign is refused.
+# SAML_SP_KEY_FILE, SAML_SP_CERT_FILE: the portal's own SAML key and certificate (PEM files; long-lived, self-signed
+#   is normal); published in the service provider metadata at /institutions/saml/metadata/.
+# SAML_SP_ENTITY_ID: the portal's entity id (default: that metadata URL); never change it once registered.
+# SAML_XMLSEC_BINARY: xmlsec1 (Debian's xmlsec1 package; found on PATH by default).
+# In DEBUG, with none of them set, the demo federation that `make run` prepares under var/demo-idp/ is used (its test
+# identity provider on 127.0.0.1:8001; README, "Institutional sign-in").
+_DEMO_IDP = VAR_DIR / "demo-idp"
+_demo_saml = DEBUG and (_DEMO_IDP / "federation-metadata.xml").exists() and not env.str("SAML_FEDERATION_METADATA", "")
+SAML_FEDERATION_METADATA = env.str(
+    "SAML_FEDERATION_METADATA", default=str(_DEMO_IDP / "federation-metadata.xml") if _demo_saml else ""
+)
+SAML_FEDERATION_CERT = env.str("SAML_FEDERATION_CERT", default=str(_DEMO_IDP / "federation.crt") if _demo_saml else "")
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default=str(_DEMO_IDP / "sp.key") if _demo_saml else "")
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default=str(_DEMO_IDP / "sp.crt") if _demo_saml else "")
+SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default="")
+SAML_XMLSEC_BINARY = env.str("SAML_XMLSEC_BINARY", default="")
+# Seconds of clock difference with an identity provider that are tolerated either side of an assertion's lifetime.
+SAML_ACCEPTED_TIME_DIFF = 60
+SAML_METADATA_TIMEOUT = 60
+# pysaml2 logs whole assertions (names, addresses) at INFO, and xmlschema chatters at INFO: warnings only.
+LOGGING["loggers"].update({"saml2": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}})
+# Linked identities are part of "download my data", and go with "delete my account" (the row stays as Former member).
+PERSONAL_DATA_PROVIDERS = [*PERSONAL_DATA_PROVIDERS, "members.institutions.personal_data"]

@@ -29,6 +29,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("forums/", include("forums.urls")),
     path("accounts/", include("allauth.urls")),
+    # Institutional sign-in: the chooser, SAML endpoints and linked identities.
+    path("institutions/", include("members.institutions.urls")),
     # The mailing list (/mailing-list/...) and the digest archive (/digest/...).
     path("", include("members.mailing.urls")),
     path("committee/", include("members.committee.urls")),

@@ -21,6 +21,19 @@ class Organisation(models.Model):
         default=False,
         help_text="Confirm membership automatically for anyone with a verified address on these domains.",
     )
+    # Institutional sign-in (members.institutions): the identity providers this organisation runs. Staff and faculty
+    # who sign in through one of them have their membership through the organisation verified by the institution.
+    saml_entity_ids = models.TextField(
+        "SAML entity ids",
+        blank=True,
+        help_text="Its identity providers' entity ids in the federation metadata, one per line.",
+    )
+    entra_tenant_ids = models.TextField(
+        "Microsoft Entra tenant ids", blank=True, help_text="Its Entra ID (Azure AD) tenant ids, one per line."
+    )
+    google_domains = models.TextField(
+        "Google Workspace domains", blank=True, help_text="Its Google Workspace hosted domains, one per line."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -31,6 +44,10 @@ class Organisation(models.Model):
     @property
     def domains(self):
         return [line.strip().lower().lstrip("@") for line in self.email_domains.splitlines() if line.strip()]
+
+    @property
+    def saml_entity_id_list(self):
+        return [line.strip() for line in self.saml_entity_ids.splitlines() if line.strip()]
 
 
 class AssociationMembership(models.Model):
@@ -68,6 +85,10 @@ class AssociationMembership(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by_institution = models.BooleanField(
+        default=False,
+        help_text="Verified because the organisation's own identity provider said the member is staff or faculty.",
+    )
     rejection_reason = models.TextField(blank=True)
     expires_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,6 +7,7 @@ from members.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 # Each app seeds its own demo data, in this order: members first, since the others use its people.
 DEMO_SEEDERS = [
     "members.demo.seed",
+    "members.institutions.demo.seed",
     "members.mailing.demo.seed",
     "members.committee.demo.seed",
     "members.cpd.demo.seed",

@@ -1,0 +1,187 @@
+"""
+What an institutional sign-in does to accounts. The views call these after the protocol checks passed
+(members.institutions.saml): log in through a linked identity, link one to the member who is logged in, wait for
+the owner of an existing account to prove it before linking, or create the account of a new person.
+"""
+
+from dataclasses import asdict, dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from members.institutions.errors import InstitutionsError
+from members.institutions.models import IdentityProvider, InstitutionalIdentity
+from members.membership import membership_verify_by_institution, organisation_for_identity_provider
+
+# The identity waiting for its account's owner to log in with their password (members.institutions.signals).
+PENDING_LINK_SESSION_KEY = "institutions.pending_link"
+
+
+class LinkRefused(InstitutionsError):
+    pass
+
+
+@dataclass
+class SignInOutcome:
+    """LOGGED_IN: log `user` in. LINKED: the identity is now the logged-in member's. PROVE_ACCOUNT: an account
+    with this email exists; its owner must log in with it once before the identity is linked."""
+
+    LOGGED_IN = "logged_in"
+    LINKED = "linked"
+    PROVE_ACCOUNT = "prove_account"
+
+    kind: str
+    user: object = None
+    identity: object = None
+    email_verified: bool = False
+
+
+def _email_vouched(provider, email):
+    """The institution vouches for an address only within its own scopes (an IdP may not speak for gmail.com)."""
+    return bool(email) and "@" in email and provider is not None and provider.in_scope(email.rsplit("@", 1)[1])
+
+
+def _scoped_affiliations(provider, affiliations):
+    """eduPersonScopedAffiliation values whose scope belongs to the institution (others are ignored)."""
+    kept = []
+    for value in affiliations:
+        role, _, scope = value.partition("@")
+        if role and scope and provider is not None and provider.in_scope(scope):
+            kept.append(value)
+    return kept
+
+
+def _identity_fields(identity, provider):
+    return {
+        "institution_name": provider.name if provider else "",
+        "email": identity.email,
+        "display_name": identity.display_name[:300],
+        "affiliations": " ".join(_scoped_affiliations(provider, identity.affiliations))[:1000],
+        "last_used_at": timezone.now(),
+    }
+
+
+def _existing_account(email):
+    if not email:
+        return None
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+        user = address.user if address else None
+    return user
+
+
+def institutional_sign_in(*, identity, current_user=None):
+    """Decides what the verified SAML identity does (see SignInOutcome). Never links to an existing account by
+    email alone: that waits for the owner to prove the account (institutional_link_pending). Once the identity is
+    the member's, their institution may verify their membership (institution_backs_membership)."""
+    provider = IdentityProvider.objects.filter(entity_id=identity.issuer).first()
+    outcome = _sign_in(identity, provider, current_user)
+    if outcome.identity is not None:
+        institution_backs_membership(link=outcome.identity)
+    return outcome
+
+
+def institution_backs_membership(*, link):
+    """Staff or faculty of an organisational member, as that organisation's own identity provider says (scoped
+    affiliations only: see _scoped_affiliations), have their membership through it verified. Returns the
+    membership when it changed."""
+    organisation = organisation_for_identity_provider(link.issuer)
+    if organisation is None:
+        return None
+    return membership_verify_by_institution(
+        user=link.user, organisation=organisation, affiliations=link.affiliations.split()
+    )
+
+
+def _sign_in(identity, provider, current_user):
+    with transaction.atomic():
+        linked = (
+            InstitutionalIdentity.objects.select_for_update()
+            .select_related("user")
+            .filter(issuer=identity.issuer, subject=identity.subject)
+            .first()
+        )
+        if linked is not None:
+            if current_user is not None and current_user.is_authenticated and linked.user_id != current_user.pk:
+                raise LinkRefused("That institutional identity is already linked to another account.")
+            for name, value in _identity_fields(identity, provider).items():
+                setattr(linked, name, value)
+            linked.save()
+            return SignInOutcome(SignInOutcome.LOGGED_IN, user=linked.user, identity=linked)
+        if current_user is not None and current_user.is_authenticated:
+            created = _link(current_user, identity, provider)
+            return SignInOutcome(SignInOutcome.LINKED, user=current_user, identity=created)
+        if not identity.email:
+            raise LinkRefused(
+                "Your institution did not share your email address with the portal, so it cannot make you an account."
+            )
+        existing = _existing_account(identity.email)
+        if existing is not None:
+            return SignInOutcome(SignInOutcome.PROVE_ACCOUNT, user=existing)
+        return _create_account(identity, provider)
+
+
+def _link(user, identity, provider):
+    link = InstitutionalIdentity(
+        user=user, protocol=InstitutionalIdentity.Protocol.SAML, issuer=identity.issuer, subject=identity.subject
+    )
+    for name, value in _identity_fields(identity, provider).items():
+        setattr(link, name, value)
+    link.full_clean()
+    link.save()
+    return link
+
+
+def _create_account(identity, provider):
+    User = get_user_model()
+    verified = _email_vouched(provider, identity.email)
+    name = identity.display_name or identity.email.split("@", 1)[0]
+    user = User(email=identity.email.lower(), name=name[:150])
+    # No password until the member sets one (password reset works as for anyone).
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
+    link = _link(user, identity, provider)
+    return SignInOutcome(SignInOutcome.LOGGED_IN, user=user, identity=link, email_verified=verified)
+
+
+def pending_link_store(session, identity):
+    session[PENDING_LINK_SESSION_KEY] = asdict(identity)
+
+
+def institutional_link_pending(*, session, user):
+    """After the owner of the account logged in with their password: the identity that waited is linked, if its
+    email is one of theirs. Returns the new link or None."""
+    from members.institutions.saml import SamlIdentity
+
+    data = session.get(PENDING_LINK_SESSION_KEY)
+    if not data:
+        return None
+    identity = SamlIdentity(**data)
+    owner = _existing_account(identity.email)
+    if owner is None or owner.pk != user.pk:
+        return None
+    session.pop(PENDING_LINK_SESSION_KEY, None)
+    provider = IdentityProvider.objects.filter(entity_id=identity.issuer).first()
+    with transaction.atomic():
+        if InstitutionalIdentity.objects.filter(issuer=identity.issuer, subject=identity.subject).exists():
+            return None
+        link = _link(user, identity, provider)
+    institution_backs_membership(link=link)
+    return link
+
+
+def institutional_identity_remove(*, user, identity_id):
+    """Unlinks one of the member's identities. Refused when it is their only way in (no password, no other)."""
+    link = InstitutionalIdentity.objects.filter(user=user, pk=identity_id).first()
+    if link is None:
+        raise LinkRefused("That identity is not linked to your account.")
+    others = InstitutionalIdentity.objects.filter(user=user).exclude(pk=link.pk).exists()
+    if not user.has_usable_password() and not others:
+        raise LinkRefused("This is your only way to log in: set a password first (Change password), then remove it.")
+    link.delete()

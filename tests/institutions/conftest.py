@@ -1,0 +1,73 @@
+"""A test federation with a real SAML identity provider (tests/institutions/idp.py) on a free port, its signed
+metadata loaded into the portal, and a helper that walks a browser-less sign-in through it."""
+
+import html
+import re
+import urllib.parse
+import urllib.request
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from tests.institutions.idp import IdentityProviderServer, TestFederation, make_keypair
+from tests.processes import free_port
+
+
+@pytest.fixture
+def saml_federation(settings, tmp_path, db):
+    from members.institutions import saml
+    from members.institutions.metadata import federation_metadata_refresh
+
+    port = free_port()
+    settings.SAML_SP_KEY_FILE, settings.SAML_SP_CERT_FILE = make_keypair(tmp_path / "sp", "sp")
+    federation = TestFederation(
+        tmp_path / "federation", base_url=f"http://127.0.0.1:{port}", sp_config=saml.sp_config()
+    )
+    settings.SAML_FEDERATION_METADATA = str(federation.metadata_path)
+    settings.SAML_FEDERATION_CERT = federation.federation_cert
+    federation_metadata_refresh()
+    server = IdentityProviderServer(federation, port).start()
+    yield SimpleNamespace(federation=federation, idp=server, port=port)
+    server.stop()
+
+
+def _form_fields(page):
+    return {
+        name: html.unescape(value) for name, value in re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', page)
+    }
+
+
+def at_identity_provider(location, *, username, mfa=False):
+    """What a person does at the identity provider: opens its login page, signs in. Returns (ACS path, fields)."""
+    page = urllib.request.urlopen(location, timeout=10).read().decode()  # noqa: S310 - the local test IdP
+    form_action = re.search(r'<form method="post" action="([^"]+)"', page).group(1)
+    fields = _form_fields(page)
+    fields["username"] = username
+    if mfa:
+        fields["mfa"] = "1"
+    base = urllib.parse.urlsplit(location)
+    answer = (
+        urllib.request.urlopen(  # noqa: S310 - the local test IdP
+            f"{base.scheme}://{base.netloc}{form_action}", urllib.parse.urlencode(fields).encode(), timeout=10
+        )
+        .read()
+        .decode()
+    )
+    action = html.unescape(re.search(r'action="([^"]+)"', answer).group(1))
+    return urllib.parse.urlsplit(action).path, _form_fields(answer)
+
+
+def saml_sign_in(
+    client, saml_federation, *, institution="example-university", username="alex", mfa=False, change_response=None
+):
+    """Chooses the institution, signs in there and brings the answer back; returns the portal's last response."""
+    start = client.get(reverse("institutions:saml-login"), {"idp": saml_federation.federation.entity_id(institution)})
+    assert start.status_code == 302, start.content
+    acs_path, fields = at_identity_provider(start["Location"], username=username, mfa=mfa)
+    if change_response is not None:
+        fields["SAMLResponse"] = change_response(fields["SAMLResponse"])
+    response = client.post(acs_path, fields)
+    if response.status_code == 303:
+        response = client.get(response["Location"])
+    return response
