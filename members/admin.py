@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from members.admin_people import PeopleByName
 from members.audit_admin import AuditAdmin
 from members.membership import MembershipError, membership_reject, membership_verify
 from members.models import (
@@ -341,7 +342,7 @@ class RoleGroupAdmin(GroupAdmin):
 
 
 @admin.register(AssociationMembership)
-class AssociationMembershipAdmin(admin.ModelAdmin):
+class AssociationMembershipAdmin(PeopleByName, admin.ModelAdmin):
     list_display = [
         "user",
         "kind",
@@ -435,7 +436,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["user", "job_title", "organisation", "region", "show_in_directory", "updated_at"]
     list_filter = ["show_in_directory", "region", ("organisation", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__name", "user__email", "job_title", "organisation__name"]
@@ -457,7 +458,7 @@ class ExpertiseTagAdmin(admin.ModelAdmin):
         return tag.profile_count
 
 
-class SubGroupMembershipInline(admin.TabularInline):
+class SubGroupMembershipInline(PeopleByName, admin.TabularInline):
     model = SubGroupMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -465,7 +466,7 @@ class SubGroupMembershipInline(admin.TabularInline):
 
 
 @admin.register(SubGroup)
-class SubGroupAdmin(admin.ModelAdmin):
+class SubGroupAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["name", "convenor", "member_count", "created_at"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}

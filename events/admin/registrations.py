@@ -5,7 +5,8 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 from events import errors, services
-from events.models import Attendance, Registration, RegistrationAnswer, Session
+from events.admin.events import export_filename, registrations_csv
+from events.models import Attendance, Event, Registration, RegistrationAnswer, Session
 from events.selectors import with_waiting_position
 
 
@@ -70,7 +71,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "confirmed_all_sessions",
     ]
     inlines = [AnswerInline, AttendanceInline]
-    actions = ["mark_attendance", "cancel_registrations"]
+    actions = ["export_csv", "mark_attendance", "cancel_registrations"]
 
     def get_queryset(self, request):
         return with_waiting_position(super().get_queryset(request))
@@ -86,6 +87,16 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting would free a place without promoting anyone: officers cancel instead.
         return False
+
+    @admin.action(description="Export the selected registrations as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        # Named after the event when every row is from one (filter by event, tick "select all").
+        event_ids = set(queryset.values_list("event_id", flat=True))
+        event = Event.objects.with_times().get(pk=event_ids.pop()) if len(event_ids) == 1 else None
+        return registrations_csv(
+            Registration.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))),
+            filename=export_filename(event),
+        )
 
     @admin.action(description="Mark attendance for sessions", permissions=["change"])
     def mark_attendance(self, request, queryset):
