@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from events import errors, services
 from events.admin.events import export_filename, registrations_csv
@@ -48,15 +49,8 @@ class MarkAttendanceForm(forms.Form):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = [
-        "user",
-        "event",
-        "status",
-        "position",
-        "queued_at",
-        "promoted_at",
-        "confirmed_all_sessions",
-    ]
+    # Short columns: with both timestamps in full the list was cut off at 1280 px (the change page has them).
+    list_display = ["user", "event", "status", "position", "registered", "all_sessions"]
     list_filter = ["status", "event"]
     search_fields = ["user__email", "user__name", "event__title"]
     list_select_related = ["user", "event"]
@@ -76,7 +70,15 @@ class RegistrationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return with_waiting_position(super().get_queryset(request))
 
-    @admin.display(description="waiting list position")
+    @admin.display(description="registered", ordering="queued_at")
+    def registered(self, obj):
+        return timezone.localtime(obj.queued_at).strftime("%-d %b %Y %H:%M")
+
+    @admin.display(description="all sessions", boolean=True, ordering="confirmed_all_sessions")
+    def all_sessions(self, obj):
+        return obj.confirmed_all_sessions
+
+    @admin.display(description="queue")
     def position(self, obj):
         return obj.waiting_ahead + 1 if obj.is_waiting else "-"
 

@@ -5,8 +5,8 @@ database: an admin that hands out more than the set says (an overridden has_*_pe
 
 Allowed is 200 (or a 302 that is not to the log-in page); refused is a redirect to log in for people without admin
 access and 403 for officers without the right. The technical models (sigportal.admin_site.TECHNICAL_MODELS) are
-allowed to the superuser alone. An action an officer may not run is not offered, and posting it
-anyway does nothing ("No action selected").
+allowed to the superuser alone. An action an officer may not run is not offered, and posting it anyway does nothing
+("No action selected").
 """
 
 import pytest
