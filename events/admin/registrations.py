@@ -54,7 +54,6 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_filter = ["status", "event"]
     search_fields = ["user__email", "user__name", "event__title"]
     list_select_related = ["user", "event"]
-    raw_id_fields = ["user", "event"]
     readonly_fields = [
         "event",
         "user",
