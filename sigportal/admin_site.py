@@ -166,7 +166,7 @@ class PeopleAutocompleteJsonView(AutocompleteJsonView):
 class OfficersAdminSite(admin.AdminSite):
     site_header = f"{settings.SIG_SHORT_NAME} officers"
     site_title = f"{settings.SIG_SHORT_NAME} admin"
-    index_title = "What needs doing"
+    index_title = "Run the group"
     index_template = "admin/workspace.html"
     # The sidebar of every model took 300 px of a 1280 px screen and cut lists off; the workspace lists them all
     # by the group's work, one click away through "Home" in the breadcrumbs.

@@ -139,7 +139,8 @@ def next_events(request, site, limit=NEXT_EVENTS):
 
 def workspace_for(request, site):
     """Everything the workspace shows this officer."""
-    tasks = tasks_for(request, site)
+    # What is waiting comes first; the rest keeps its place, each saying "nothing waiting".
+    tasks = sorted(tasks_for(request, site), key=lambda task: task.count == 0)
     return {
         "tasks": tasks,
         "waiting_total": sum(task.count for task in tasks),

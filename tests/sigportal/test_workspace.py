@@ -185,3 +185,10 @@ def test_technical_models_are_listed_for_superusers_only(officer_client):
         assert not re.search(rf">\s*{word}\s*<", officer_page), word
         assert re.search(rf">\s*{word}\s*<", root_page), word
     assert "Technical (superusers only)" in root_page and "Technical" not in officer_page
+
+
+def test_work_waiting_comes_before_work_done(officer_client):
+    ContactMessage.objects.create(name="A visitor", email="v@example.org", subject="Hello", message="Hi")
+    labels = [task.label for task in officer_client.get(reverse("admin:index")).context["workspace"]["tasks"]]
+    assert labels[0] == "Contact messages not yet handled"
+    assert labels[1:3] == ["Posts awaiting approval", "Open reports"]
