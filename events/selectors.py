@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -184,4 +184,12 @@ def personal_feed_registrations(token, now=None):
         .distinct()
         .select_related("event")
         .prefetch_related("event__sessions")
+    )
+
+
+def events_waiting_with_free_place(events, now=None):
+    """Of `events` (with_times().with_places()), those not over yet with people waiting while a place is free."""
+    now = now or timezone.now()
+    return events.filter(Q(last_ends_at__gte=now) | Q(last_ends_at__isnull=True), waiting_count__gt=0).filter(
+        Q(capacity__isnull=True) | Q(confirmed_count__lt=F("capacity"))
     )

@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.db.models.constants import LOOKUP_SEP
 from django.utils import timezone
 
+from members.admin_people import PeopleByName
+
 from .errors import ForumError
 from .models import Forum, ModerationLogEntry, Post, PostRevision, Report, Status, Suspension, Topic
 from .services import moderation, suspensions
@@ -263,7 +265,7 @@ class ModerationLogEntryAdmin(AnonymityGuard, admin.ModelAdmin):
 
 
 @admin.register(Suspension)
-class SuspensionAdmin(AnonymityGuard, admin.ModelAdmin):
+class SuspensionAdmin(AnonymityGuard, PeopleByName, admin.ModelAdmin):
     list_display = ["member", "until", "reason", "created_by", "created_at", "is_active"]
     list_filter = ["lifted_at"]
     search_fields = ["member__name", "member__email", "reason"]

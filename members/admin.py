@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from members.admin_people import PeopleByName
 from members.audit_admin import AuditAdmin
 from members.membership import MembershipError, membership_reject, membership_verify
 from members.models import (
@@ -126,7 +127,8 @@ CSV_COLUMNS = [
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["name", "email"]
-    list_display = ["email", "name", "region", "membership_status", "is_staff", "is_active", "date_joined"]
+    # Whether an account is active is a filter, not a column: with it the list was cut off at 1280 px.
+    list_display = ["email", "name", "region", "membership_status", "is_staff", "date_joined"]
     list_filter = [
         MembershipStatusFilter,
         EmailVerifiedFilter,
@@ -343,17 +345,9 @@ class RoleGroupAdmin(GroupAdmin):
 
 
 @admin.register(AssociationMembership)
-class AssociationMembershipAdmin(admin.ModelAdmin):
-    list_display = [
-        "user",
-        "kind",
-        "organisation",
-        "membership_number",
-        "status",
-        "expires_on",
-        "how_verified",
-        "verified_at",
-    ]
+class AssociationMembershipAdmin(PeopleByName, admin.ModelAdmin):
+    # Who verified and when share a column: as two, the list was cut off at 1280 px.
+    list_display = ["user", "kind", "organisation", "membership_number", "status", "expires_on", "verified"]
     list_filter = ["status", "kind", "verified_by_institution", "organisation"]
     search_fields = ["user__email", "user__name", "membership_number"]
     list_select_related = ["user", "organisation", "verified_by"]
@@ -361,11 +355,14 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
     readonly_fields = ["verified_by", "verified_at", "verified_by_institution", "created_at"]
     actions = ["verify", "reject_with_reason"]
 
-    @admin.display(description="verified by", ordering="verified_by_institution")
-    def how_verified(self, membership):
-        if membership.verified_by_institution:
+    @admin.display(description="verified", ordering="verified_at")
+    def verified(self, obj):
+        if obj.verified_by_institution:
             return "verified by institution"
-        return membership.verified_by or ""
+        if obj.verified_at is None:
+            return "-"
+        by = obj.verified_by.name if obj.verified_by else "an officer"
+        return f"{timezone.localtime(obj.verified_at):%-d %b %Y} by {by}"
 
     @admin.action(description="Verify the selected claims (emails each member)", permissions=["change"])
     def verify(self, request, queryset):
@@ -502,7 +499,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["user", "job_title", "organisation", "region", "show_in_directory", "updated_at"]
     list_filter = ["show_in_directory", "region", ("organisation", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__name", "user__email", "job_title", "organisation__name"]
@@ -524,7 +521,7 @@ class ExpertiseTagAdmin(admin.ModelAdmin):
         return tag.profile_count
 
 
-class SubGroupMembershipInline(admin.TabularInline):
+class SubGroupMembershipInline(PeopleByName, admin.TabularInline):
     model = SubGroupMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -532,7 +529,7 @@ class SubGroupMembershipInline(admin.TabularInline):
 
 
 @admin.register(SubGroup)
-class SubGroupAdmin(admin.ModelAdmin):
+class SubGroupAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["name", "convenor", "member_count", "created_at"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}

@@ -34,6 +34,9 @@ MEMBERS_AUDIT = [
     "associationmembershipaudit",
 ]
 COMMITTEE_AUDIT = ["appointmentaudit", "committeeroleaudit"]
+# A member's calendar feed token is their secret link: a superuser's (sigportal.admin_site.TECHNICAL_MODELS), not an
+# officer's, like taggit's unused Tag table, which no set names.
+TECHNICAL_EVENTS = ["calendarfeedtoken"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ COMMITTEE = "committee"
 MODERATOR = "moderator"
 
 # The committee's rights, role by role. Nobody but a superuser holds rights over auth (users' permissions, groups),
-# sites, allauth's email addresses or the periodic-task schedule (django_celery_beat can run any registered task).
+# sites, allauth's email addresses, taggit's tags, calendar feed tokens or the periodic-task schedule
+# (django_celery_beat can run any registered task).
 PERMISSION_SETS = {
     s.key: s
     for s in [
@@ -81,10 +85,9 @@ PERMISSION_SETS = {
                 "committee": {"*": ALL, **dict.fromkeys(COMMITTEE_AUDIT, VIEW)},
                 "members": {"*": ALL, **dict.fromkeys(MEMBERS_AUDIT, VIEW)},
                 "mailing": {"*": ALL},
-                "events": {"*": ALL},
+                "events": {"*": ALL, **dict.fromkeys(TECHNICAL_EVENTS, NONE)},
                 "forums": {"*": ALL},
                 "flatpages": {"*": ALL},
-                "taggit": {"*": ALL},
                 # Credentials are issued by the portal and never edited; revoking one is the only officer's act.
                 "credentials": {"credential": REVOKE_CREDENTIALS},
                 # The admin's own log of who changed what.
@@ -100,7 +103,6 @@ PERMISSION_SETS = {
             moderates=False,
             permissions={
                 "members": {"*": ALL, **dict.fromkeys(MEMBERS_AUDIT, NONE)},
-                "taggit": {"*": ALL},
                 "committee": {"committeerole": VIEW, "appointment": VIEW},
                 "credentials": {"credential": REVOKE_CREDENTIALS},
             },
@@ -112,7 +114,7 @@ PERMISSION_SETS = {
             staff=True,
             moderates=False,
             permissions={
-                "events": {"*": ALL},
+                "events": {"*": ALL, **dict.fromkeys(TECHNICAL_EVENTS, NONE)},
                 "members": {"organisation": VIEW, "subgroup": VIEW},
             },
         ),
@@ -137,7 +139,7 @@ PERMISSION_SETS = {
             moderates=False,
             permissions={
                 "committee": {"committeerole": VIEW, "appointment": VIEW, "nominationcall": VIEW, "election": VIEW},
-                "events": {"*": VIEW},
+                "events": {"*": VIEW, **dict.fromkeys(TECHNICAL_EVENTS, NONE)},
             },
         ),
         PermissionSet(

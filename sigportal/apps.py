@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class SigportalConfig(AppConfig):
@@ -12,3 +13,11 @@ class SigportalConfig(AppConfig):
         from sigportal.page_cache import install_write_watch
 
         connection_created.connect(install_write_watch, dispatch_uid="sigportal.page_cache")
+
+
+class OfficersAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the officers' site (sigportal.admin_site) as `admin.site`."""
+
+    default = False  # sigportal's own app is SigportalConfig; this one is named in INSTALLED_APPS
+
+    default_site = "sigportal.admin_site.OfficersAdminSite"

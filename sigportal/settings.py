@@ -78,7 +78,8 @@ if not SITE_URL.startswith(("http://", "https://")) or not urlsplit(SITE_URL).ho
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the officers' site: their workspace, models grouped by the group's work.
+    "sigportal.apps.OfficersAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

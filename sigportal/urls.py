@@ -12,9 +12,6 @@ from sigportal import views
 
 # The admin login goes through allauth, so it has the same rate limits and verification as every other login.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = f"{settings.SIG_SHORT_NAME} officers"
-admin.site.site_title = f"{settings.SIG_SHORT_NAME} admin"
-admin.site.index_title = "Run the group"
 
 # Both need no database: they are what a visitor sees when it is the database that failed.
 handler500 = "sigportal.views.server_error"

@@ -5,15 +5,18 @@ import uuid
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 
 from events import services
 from events.models import Event, Registration, RegistrationQuestion, Session, sessions_overlap
+from events.selectors import events_waiting_with_free_place
+from members.admin_people import PeopleByName
 from members.text import csv_safe
 
 
@@ -43,11 +46,13 @@ class SessionFormSet(BaseInlineFormSet):
             )
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(admin.StackedInline):
+    """Stacked: a session's date and time pickers side by side overflowed the page at 1280 px."""
+
     model = Session
     formset = SessionFormSet
     extra = 1
-    fields = ["title", "starts_at", "ends_at", "join_url"]
+    fields = ["title", ("starts_at", "ends_at"), "join_url"]
 
 
 class QuestionInline(admin.TabularInline):
@@ -114,13 +119,67 @@ class EmailRegistrantsForm(forms.Form):
     )
 
 
+def export_filename(event):
+    """'<slug>-<first day>-registrations.csv' for one event (its creation day before it has sessions)."""
+    if event is None:
+        return f"registrations-{timezone.localdate().isoformat()}.csv"
+    starts = getattr(event, "first_starts_at", None)
+    day = timezone.localdate(starts) if starts else timezone.localdate(event.created_at)
+    return f"{event.slug}-{day.isoformat()}-registrations.csv"
+
+
+def registrations_csv(registrations, *, filename):
+    """The registrations as CSV, in queue order per event; every cell made safe to open in a spreadsheet."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    registrations = (
+        registrations.select_related("event", "user")
+        .prefetch_related("answers__question", "attendances", "event__sessions")
+        .order_by("event_id", "status", "queued_at", "pk")
+    )
+    writer.writerow(
+        ["event", "name", "email", "status", "registered at", "promoted at", "sessions attended", "answers"]
+    )
+    for r in registrations:
+        answers = "; ".join(f"{a.question.label}: {a.answer}" for a in r.answers.all() if a.answer)
+        row = [
+            r.event.title,
+            r.user.name,
+            r.user.email,
+            r.get_status_display(),
+            timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
+            timezone.localtime(r.promoted_at).isoformat(timespec="minutes") if r.promoted_at else "",
+            f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
+            answers,
+        ]
+        # Members write names and answers: nothing they type may run as a formula in a spreadsheet.
+        writer.writerow([csv_safe(value) for value in row])
+    return response
+
+
+class PlacesFilter(admin.SimpleListFilter):
+    """The workspace's "waiting lists with a free place": promotion is due."""
+
+    title = "places"
+    parameter_name = "places"
+
+    def lookups(self, request, model_admin):
+        return [("free-with-waiting", "A place free and people waiting")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "free-with-waiting":
+            return events_waiting_with_free_place(queryset)
+        return queryset
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["title", "kind", "starts", "status", "audience", "places", "waiting"]
-    list_filter = [WhenFilter, "status", "kind", "series", "audience", "format"]
+    list_filter = [WhenFilter, PlacesFilter, "status", "kind", "series", "audience", "format"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    raw_id_fields = ["host"]
+    autocomplete_fields = ["host"]
     filter_horizontal = ["organisations"]
     readonly_fields = ["cancelled_at", "created_at", "updated_at"]
     inlines = [SessionInline, QuestionInline, RegistrationInline]
@@ -221,44 +280,30 @@ class EventAdmin(admin.ModelAdmin):
         if update.recording_added:
             self.message_user(request, "Registrants are being told that the recording is available.")
 
-    @admin.action(description="Export attendees as CSV", permissions=["view"])
+    @admin.action(description="Export registrations as CSV", permissions=["view"])
     def export_attendees_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="attendees.csv"'
-        writer = csv.writer(response)
-        registrations = (
-            Registration.objects.filter(event__in=queryset)
-            .select_related("event", "user")
-            .prefetch_related("answers__question", "attendances", "event__sessions")
-            .order_by("event_id", "status", "queued_at", "pk")
-        )
-        writer.writerow(
-            [
-                "event",
-                "name",
-                "email",
-                "status",
-                "registered at",
-                "promoted at",
-                "sessions attended",
-                "answers",
-            ]
-        )
-        for r in registrations:
-            answers = "; ".join(f"{a.question.label}: {a.answer}" for a in r.answers.all() if a.answer)
-            row = [
-                r.event.title,
-                r.user.name,
-                r.user.email,
-                r.get_status_display(),
-                timezone.localtime(r.queued_at).isoformat(timespec="minutes"),
-                timezone.localtime(r.promoted_at).isoformat(timespec="minutes") if r.promoted_at else "",
-                f"{len(r.attendances.all())} of {len(r.event.sessions.all())}",
-                answers,
-            ]
-            # Members write names and answers: nothing they type may run as a formula in a spreadsheet.
-            writer.writerow([csv_safe(value) for value in row])
-        return response
+        registrations = Registration.objects.filter(event__in=queryset)
+        events = list(queryset.with_times()[:2])
+        return registrations_csv(registrations, filename=export_filename(events[0] if len(events) == 1 else None))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/registrations.csv",
+                self.admin_site.admin_view(self.registrations_csv_view),
+                name="events_event_registrations_csv",
+            ),
+            *super().get_urls(),
+        ]
+
+    def registrations_csv_view(self, request, object_id):
+        """The event's own page offers its registrations as a file named after it."""
+        event = self.get_object(request, object_id)
+        if event is None:
+            raise Http404("No such event.")
+        if not self.has_view_or_change_permission(request, event):
+            raise PermissionDenied
+        return registrations_csv(Registration.objects.filter(event=event), filename=export_filename(event))
 
     @admin.action(description="Email registrants", permissions=["change"])
     def email_registrants(self, request, queryset):

@@ -6,7 +6,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from events import errors, services
-from events.models import Attendance, Registration, RegistrationAnswer, Session
+from events.admin.events import export_filename, registrations_csv
+from events.models import Attendance, Event, Registration, RegistrationAnswer, Session
 from events.selectors import with_waiting_position
 
 
@@ -57,19 +58,11 @@ class MarkAttendanceForm(forms.Form):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = [
-        "user",
-        "event",
-        "status",
-        "position",
-        "queued_at",
-        "promoted_at",
-        "confirmed_all_sessions",
-    ]
+    # Short columns: with both timestamps in full the list was cut off at 1280 px (the change page has them).
+    list_display = ["user", "event", "status", "position", "registered", "all_sessions"]
     list_filter = ["status", "event"]
     search_fields = ["user__email", "user__name", "event__title"]
     list_select_related = ["user", "event"]
-    raw_id_fields = ["user", "event"]
     readonly_fields = [
         "event",
         "user",
@@ -80,12 +73,20 @@ class RegistrationAdmin(admin.ModelAdmin):
         "confirmed_all_sessions",
     ]
     inlines = [AnswerInline, AttendanceInline]
-    actions = ["mark_attendance", "cancel_registrations"]
+    actions = ["export_csv", "mark_attendance", "cancel_registrations"]
 
     def get_queryset(self, request):
         return with_waiting_position(super().get_queryset(request))
 
-    @admin.display(description="waiting list position")
+    @admin.display(description="registered", ordering="queued_at")
+    def registered(self, obj):
+        return timezone.localtime(obj.queued_at).strftime("%-d %b %Y %H:%M")
+
+    @admin.display(description="all sessions", boolean=True, ordering="confirmed_all_sessions")
+    def all_sessions(self, obj):
+        return obj.confirmed_all_sessions
+
+    @admin.display(description="queue")
     def position(self, obj):
         return obj.waiting_ahead + 1 if obj.is_waiting else "-"
 
@@ -96,6 +97,16 @@ class RegistrationAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting would free a place without promoting anyone: officers cancel instead.
         return False
+
+    @admin.action(description="Export the selected registrations as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        # Named after the event when every row is from one (filter by event, tick "select all").
+        event_ids = set(queryset.values_list("event_id", flat=True))
+        event = Event.objects.with_times().get(pk=event_ids.pop()) if len(event_ids) == 1 else None
+        return registrations_csv(
+            Registration.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))),
+            filename=export_filename(event),
+        )
 
     @admin.action(description="Mark attendance for sessions", permissions=["change"])
     def mark_attendance(self, request, queryset):

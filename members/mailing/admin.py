@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from members.admin_people import PeopleByName
 from members.mailing.delivery import (
     AnnouncementComposer,
     announcement_send_test,
@@ -20,7 +21,7 @@ from members.mailing.services.deliveries import deliveries_retry_failed
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["email", "user", "status", "frequency", "confirmed_at", "hard_bounce_count"]
     list_filter = ["status", "frequency"]
     search_fields = ["email", "user__name", "user__email"]

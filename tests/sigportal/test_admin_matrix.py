@@ -4,8 +4,9 @@ registering it. What each officer may do is read from the permission sets declar
 database: an admin that hands out more than the set says (an overridden has_*_permission) fails here.
 
 Allowed is 200 (or a 302 that is not to the log-in page); refused is a redirect to log in for people without admin
-access and 403 for officers without the right. An action an officer may not run is not offered, and posting it
-anyway does nothing ("No action selected").
+access and 403 for officers without the right. The technical models (sigportal.admin_site.TECHNICAL_MODELS) are
+allowed to the superuser alone. An action an officer may not run is not offered, and posting it anyway does nothing
+("No action selected").
 """
 
 import pytest
@@ -13,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members.roles import PERMISSION_SETS
+from sigportal.admin_site import TECHNICAL_MODELS
 from tests.second_factor import log_in
 from tests.sigportal.admin_roles import NON_STAFF_ROLES, ROLES, SeededDatabase, registered_admins, seeded_object
 
@@ -29,6 +31,9 @@ def declared(role, model, action):
     """Whether the permission set of `role` (members/roles.py) includes `action` on `model`."""
     if role == "superuser":
         return True
+    if model._meta.label in TECHNICAL_MODELS:
+        # The schedule, sites, tags, feed tokens: a superuser's alone, whatever a set might name (officer -> 403).
+        return False
     if role in NON_STAFF_ROLES:
         return False
     content_type = (model._meta.app_label, model._meta.model_name)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from members.admin_people import PeopleByName
 from members.audit_admin import AuditAdmin
 from members.committee.models import (
     Appointment,
@@ -77,7 +78,7 @@ class AppointmentChangeInline(admin.TabularInline):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(PeopleByName, admin.ModelAdmin):
     list_display = ["holder_name", "role", "starts_on", "ends_on", "ended_early_on", "is_current_display"]
     list_filter = [CurrentFilter, "role"]
     search_fields = ["holder_name", "user__email", "user__name"]

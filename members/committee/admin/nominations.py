@@ -1,12 +1,15 @@
 """Calls for nominations and nominations: accept, decline with a reason, appoint."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
+from members.admin_people import person_label
 from members.committee import errors as committee_errors
 from members.committee.forms import DeclineForm
 from members.committee.models import (
@@ -17,6 +20,11 @@ from members.committee.models import (
     NominationQuestion,
 )
 from members.committee.services import nominations
+
+# Which buttons a nomination's page offers, by its status (the services refuse the rest anyway).
+ACCEPTABLE = {Nomination.Status.SUBMITTED, Nomination.Status.DECLINED}
+DECLINABLE = {Nomination.Status.SUBMITTED, Nomination.Status.ACCEPTED}
+APPOINTABLE = {Nomination.Status.ACCEPTED, Nomination.Status.ELECTED}
 
 
 class CallRoleInline(admin.TabularInline):
@@ -70,18 +78,20 @@ class NominationAnswerInline(admin.TabularInline):
 class NominationAdmin(admin.ModelAdmin):
     """Nominations are the nominee's words: officers review them through actions, never edit them."""
 
-    list_display = ["nominee", "role", "call", "status", "word_count", "proof", "created_at"]
-    list_filter = ["call", "role", "status", "proof_kind"]
+    # The call is a filter, not a column: with it the list was cut off at 1280 px (proof and date hidden).
+    list_display = ["nominee_display", "role", "status", "word_count_short", "proof_short", "submitted"]
+    list_display_links = ["nominee_display"]
+    list_filter = ["status", "call", "role", "proof_kind"]
     search_fields = ["nominee__name", "nominee__email", "statement"]
     inlines = [NominationAnswerInline]
     fields = [
         "call",
         "role",
         "nominee",
+        "nominee_contact",
         "status",
         "statement",
         "word_count",
-        "proof_kind",
         "proof",
         "decline_reason",
         "reviewed_by",
@@ -101,6 +111,94 @@ class NominationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="nominee", ordering="nominee__name")
+    def nominee_display(self, obj):
+        # Two members may share a name: the email tells them apart.
+        return format_html('{}<span class="quiet-line">{}</span>', obj.nominee.name, obj.nominee.email)
+
+    @admin.display(description="email and organisation")
+    def nominee_contact(self, obj):
+        return person_label(obj.nominee)
+
+    @admin.display(description="proof")
+    def proof_short(self, obj):
+        if obj.proof_file:
+            return format_html('<a href="{}">Download</a>', reverse("committee:nomination-proof", args=[obj.pk]))
+        return "Verified membership" if obj.proof_kind == Nomination.Proof.VERIFIED else obj.get_proof_kind_display()
+
+    @admin.display(description="words", ordering="word_count")
+    def word_count_short(self, obj):
+        return obj.word_count
+
+    @admin.display(description="submitted", ordering="created_at")
+    def submitted(self, obj):
+        return timezone.localtime(obj.created_at).strftime("%-d %b %Y")
+
+    # --- Deciding on one nomination from its own page ------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decide/<str:decision>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="committee_nomination_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        nomination = self.get_object(request, object_id)
+        decisions = {}
+        if nomination is not None and self.has_change_permission(request, nomination):
+            decisions = {
+                "can_accept": nomination.status in ACCEPTABLE,
+                "can_decline": nomination.status in DECLINABLE,
+                "can_appoint": nomination.status in APPOINTABLE,
+                "decline_form": DeclineForm(),
+            }
+        # Nothing on the page is edited through the form: deciding is done with the buttons above it.
+        decisions.update(show_save=False, show_save_and_continue=False, show_save_and_add_another=False)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **decisions})
+
+    def decide_view(self, request, object_id, decision):
+        """Accept, decline (with a reason) or appoint: a POST from the nomination's page, by the services."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        nomination = self.get_object(request, object_id)
+        if nomination is None:
+            raise Http404("No such nomination.")
+        if not self.has_change_permission(request, nomination):
+            raise PermissionDenied
+        page = reverse("admin:committee_nomination_change", args=[nomination.pk])
+        try:
+            if decision == "accept":
+                nominations.nomination_accept(nomination=nomination, by=request.user)
+                self.message_user(request, f"Accepted {nomination.nominee} as a candidate; they have been emailed.")
+            elif decision == "decline":
+                form = DeclineForm(request.POST)
+                if not form.is_valid():
+                    self.message_user(request, "Give a reason to decline: the nominee is told it.", messages.ERROR)
+                    return HttpResponseRedirect(page)
+                nominations.nomination_decline(
+                    nomination=nomination, by=request.user, reason=form.cleaned_data["reason"]
+                )
+                self.message_user(request, f"Declined the nomination of {nomination.nominee}; they have been emailed.")
+            elif decision == "appoint":
+                made = nominations.nominations_appoint(nominations=[nomination], by=request.user)
+                self.message_user(
+                    request,
+                    "Appointed "
+                    + ", ".join(f"{a.holder_name} as {a.role} until {a.ends_on:%-d %B %Y}" for a in made)
+                    + ".",
+                )
+            else:
+                raise Http404("No such decision.")
+        except (committee_errors.NominationError, ValidationError) as exc:
+            self.message_user(request, f"Nothing was changed. {exc}", messages.ERROR)
+        else:
+            self.log_change(request, nomination, f"{decision.capitalize()} from the nomination's page.")
+        return HttpResponseRedirect(page)
 
     @admin.display(description="proof of membership")
     def proof(self, obj):
