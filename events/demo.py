@@ -1,14 +1,14 @@
 """
 Demo data for events: upcoming and past events of every type, a four-session programme whose 10 places are
-full with a waiting list, and a past webinar with its recording. Invented names only. Running it again changes
-nothing: an event that exists (by its slug) is left as it is.
+full with a waiting list, past events with their recordings (one the demo member watched through the portal).
+Invented names only. Running it again changes nothing: an event that exists (by its slug) is left as it is.
 """
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from events.models import Attendance, Event, Registration, RegistrationQuestion, Series, Session
+from events.models import Attendance, Event, RecordingView, Registration, RegistrationQuestion, Series, Session
 from members.models import User
 
 # Invented people who fill the programme and its waiting list.
@@ -180,6 +180,13 @@ EVENTS = [
 ]
 
 PROGRAMME_SLUG = "allyship-in-practice-programme"
+# Past events with a recording (video and slides on reserved domains). The demo member missed the conference and
+# watched its recording through the portal, so their CPD portfolio shows a recording watched.
+RECORDINGS = {
+    "past-webinar-captioning": "live-captioning",
+    "past-conference-summer": "summer-conference",
+}
+WATCHED_BY_MEMBER = "past-conference-summer"
 VENUE = "Northgate College, Learning Centre, Room 2.14\n1 Example Street\nManchester M1 1AA"
 
 
@@ -243,8 +250,8 @@ def seed(stdout=None):
                 "status": Event.Status.PUBLISHED,
                 "host": chair if kind == K.OPEN_FORUM else None,
                 "series": webinars if kind == K.WEBINAR else forums if kind == K.OPEN_FORUM else None,
-                "recording_url": "https://video.example.org/sig/live-captioning" if slug.startswith("past-web") else "",
-                "slides_url": "https://slides.example.org/sig/live-captioning" if slug.startswith("past-web") else "",
+                "recording_url": f"https://video.example.org/sig/{RECORDINGS[slug]}" if slug in RECORDINGS else "",
+                "slides_url": f"https://slides.example.org/sig/{RECORDINGS[slug]}" if slug in RECORDINGS else "",
             },
         )
         if not created:
@@ -272,7 +279,7 @@ def seed(stdout=None):
             # 11 of 12 places taken: the page says "only a few places left".
             _register(event, people[:11], Registration.Status.CONFIRMED, _at(-5, 9))
         if days < 0:
-            attendees = people[:5] + ([member] if member else [])
+            attendees = people[:5] + ([member] if member and slug != WATCHED_BY_MEMBER else [])
             _register(event, attendees, Registration.Status.CONFIRMED, _at(days - 10, 9))
             for registration in event.registrations.all():
                 for session in sessions:
@@ -316,6 +323,11 @@ def seed(stdout=None):
         )
         _register(programme, people[:10], Registration.Status.CONFIRMED, _at(-7, 9))
         _register(programme, people[10:13], Registration.Status.WAITING, _at(-6, 9))
+
+    watched = Event.objects.filter(slug=WATCHED_BY_MEMBER).first()
+    if member and watched:
+        watched_at = watched.sessions.last().ends_at + timedelta(days=3)
+        RecordingView.objects.get_or_create(user=member, event=watched, defaults={"first_watched_at": watched_at})
 
     if stdout is not None:
         stdout.write(f"Events: {created_count} demo event(s) created.")

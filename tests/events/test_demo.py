@@ -3,6 +3,8 @@ import pytest
 from events import demo
 from events.models import Event, Registration
 from members import demo as members_demo
+from members.cpd.models import Entry
+from members.cpd.sources import portfolio_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +28,13 @@ def test_demo_data_has_every_type_a_full_programme_and_a_recording_and_is_idempo
     assert programme.registrations.filter(status="confirmed").count() == 10
     assert programme.registrations.filter(status="waiting").count() >= 1
     assert Event.objects.for_listing().past().filter(kind="webinar").exclude(recording_url="").exists()
+
+
+def test_demo_member_watched_a_recording_that_fills_their_portfolio():
+    members_demo.seed()
+    demo.seed()
+    demo.seed()
+    member = members_demo.User.objects.get(email="member@demo.sigportal.test")
+    portfolio_sync(member)
+    watched = Entry.objects.get(user=member, kind=Entry.Kind.WATCHED)
+    assert watched.title == "Recording: Summer conference" and watched.hours > 0
