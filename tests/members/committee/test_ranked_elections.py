@@ -260,3 +260,15 @@ def test_a_ballot_not_yet_open_says_when_voting_opens(client):
     log_in(client, people["Ash"].nominee)
     html = client.get(f"/committee/elections/{election.pk}/vote/").content.decode()
     assert "Voting has not opened yet." in html and "Voting opens at" in html and 'name="preference"' not in html
+
+
+def test_a_ballot_ranking_a_withdrawn_candidate_is_refused_on_the_page(client):
+    election, people, voters = _ranked_election(seats=2, voters=1)
+    Nomination.objects.filter(pk=people["Cedar"].pk).update(status=Nomination.Status.WITHDRAWN)
+    log_in(client, voters[0])
+    response = client.post(
+        f"/committee/elections/{election.pk}/vote/", {"preference": [people["Ash"].pk, people["Cedar"].pk]}
+    )
+    assert response.status_code == 400
+    assert "Cedar has withdrawn from this election" in response.content.decode()
+    assert not Ballot.objects.filter(election=election).exists()
