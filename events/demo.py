@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from events.models import Attendance, Event, RecordingView, Registration, RegistrationQuestion, Series, Session
-from members.models import User
+from members.models import Organisation, User
 
 # Invented people who fill the programme and its waiting list.
 DEMO_PEOPLE = [
@@ -101,6 +101,17 @@ EVENTS = [
         "A day of talks and workshops, in the room and online.",
     ),
     (
+        "kestrel-bay-glen-aird-vle-upgrade",
+        "Staff briefing: the shared VLE upgrade",
+        K.WORKSHOP,
+        12,
+        11,
+        F.ONLINE,
+        A.ORGANISATIONS,
+        40,
+        "For staff of the two universities sharing the VLE: what changes in January and how to prepare.",
+    ),
+    (
         "past-webinar-captioning",
         "Webinar: live captioning that works",
         K.WEBINAR,
@@ -180,6 +191,7 @@ EVENTS = [
 ]
 
 PROGRAMME_SLUG = "allyship-in-practice-programme"
+ORGANISATION_EVENT_STAFF_OF = ["Kestrel Bay University", "Glen Aird University"]
 # Past events with a recording (video and slides on reserved domains). The demo member missed the conference and
 # watched its recording through the portal, so their CPD portfolio shows a recording watched.
 RECORDINGS = {
@@ -257,6 +269,9 @@ def seed(stdout=None):
         if not created:
             continue
         created_count += 1
+        if audience == A.ORGANISATIONS:
+            # Open only to staff of these organisational members (the demo member works at Kestrel Bay).
+            event.organisations.set(Organisation.objects.filter(name__in=ORGANISATION_EVENT_STAFF_OF))
         parts = 3 if kind == K.PROGRAMME else 1
         length = 7 if kind == K.CONFERENCE else 3 if kind == K.WORKSHOP else 1
         sessions = [
