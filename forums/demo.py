@@ -279,9 +279,10 @@ def seed(stdout=None):
         spec = dict(spec)
         forum, _ = Forum.objects.get_or_create(slug=spec.pop("slug"), defaults=spec)
         forums[forum.slug] = forum
-    start = timezone.now() - timezone.timedelta(days=10)
+    # One topic a day, the last three days ago: every post is in the past, before the moderation steps below.
+    start = timezone.now() - timezone.timedelta(days=len(TOPICS) + 3)
     for n, (forum_slug, slug, title, author, anonymous, posts) in enumerate(TOPICS):
-        created_at = start + timezone.timedelta(days=n * 2)
+        created_at = start + timezone.timedelta(days=n)
         topic, created = Topic.objects.get_or_create(
             slug=slug,
             defaults={
