@@ -384,14 +384,15 @@ OPEN_ELECTION_BALLOTS = [
 def _seed_open_election(roles, officer):
     """A ranked election for two seats, open since yesterday and closing in ten days: the demo member can vote."""
     role = roles["events-leads"]
-    now = timezone.now().replace(second=0, microsecond=0)
+    # Round local times, as an officer would set them: 09:00 openings, noon deadlines.
+    today = timezone.localtime().replace(second=0, microsecond=0)
     call, created = NominationCall.objects.get_or_create(
         slug="events-leads-nominations",
         defaults={
             "title": "Call for nominations: Events leads",
             "description": OPEN_ELECTION_CALL_TEXT.strip(),
-            "opens_at": now - datetime.timedelta(days=30),
-            "closes_at": now - datetime.timedelta(days=3),
+            "opens_at": (today - datetime.timedelta(days=30)).replace(hour=9, minute=0),
+            "closes_at": (today - datetime.timedelta(days=3)).replace(hour=12, minute=0),
         },
     )
     CallRole.objects.get_or_create(call=call, role=role, defaults={"seats": 2})
@@ -408,7 +409,7 @@ def _seed_open_election(roles, officer):
                 "word_count": nominations.count_words(text),
                 "status": Nomination.Status.ACCEPTED,
                 "reviewed_by": officer,
-                "reviewed_at": now - datetime.timedelta(days=2),
+                "reviewed_at": today - datetime.timedelta(days=2),
             },
         )
     for key in ("voter1", "voter2", "voter5", "voter6"):
@@ -417,8 +418,8 @@ def _seed_open_election(roles, officer):
         call=call,
         role=role,
         method=Election.Method.RANKED,
-        opens_at=now - datetime.timedelta(days=1),
-        closes_at=(now + datetime.timedelta(days=10)).replace(hour=12, minute=0),
+        opens_at=(today - datetime.timedelta(days=1)).replace(hour=9, minute=0),
+        closes_at=(today + datetime.timedelta(days=10)).replace(hour=12, minute=0),
         by=officer,
     )
     for voter, ranking in OPEN_ELECTION_BALLOTS:
