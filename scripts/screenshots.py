@@ -95,8 +95,8 @@ ACCOUNTS = [
 ]
 
 
-def portal_env(tmp):
-    """The embedded defaults, with everything the portal writes kept in `tmp`."""
+def portal_env(tmp, port):
+    """The embedded defaults, with everything the portal writes kept in `tmp`, and links built for `port`."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER"}}
     env.update(
         DEBUG="true",
@@ -104,6 +104,7 @@ def portal_env(tmp):
         MEDIA_ROOT=str(tmp / "media"),
         PRIVATE_MEDIA_ROOT=str(tmp / "private"),
         EMAIL_FILE_PATH=str(tmp / "mail"),
+        SITE_URL=f"http://127.0.0.1:{port}",
     )
     return env
 
@@ -199,11 +200,11 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="sigportal-screenshots-") as tmp:
         tmp = Path(tmp)
-        env = portal_env(tmp)
+        port = free_port()
+        env = portal_env(tmp, port)
         print("Migrating and loading the demo data into a temporary SQLite database...", flush=True)
         manage(env, "migrate", "--no-input")
         manage(env, "seed_demo")
-        port = free_port()
         server = subprocess.Popen(  # noqa: S603 - our own manage.py with fixed arguments
             [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT,
