@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Embedded defaults for running locally: DEBUG on (development secret key), SQLite, inline Celery, mail to var/mail.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run idp test install install-pdf install-saml demo-data demo-code migrate worker beat lint format browser clean
+.PHONY: run idp test install install-pdf install-saml demo-data demo-code migrate worker beat lint format browser clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -74,6 +74,11 @@ worker: install
 beat: migrate
 	$(NEED_REDIS)
 	$(RUN_ENV) $(VENV)/bin/celery -A sigportal beat --loglevel=INFO
+
+# Full-page screenshots of every main page as visitor, member, moderator and officer at 1280 and 390 px, into
+# var/screenshots/<account>/ (the portal on the demo data, SQLite in a temporary directory). For looking, not a test.
+screenshots: install browser
+	$(PY) scripts/screenshots.py
 
 lint: install
 	$(VENV)/bin/ruff check .

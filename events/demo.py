@@ -1,14 +1,14 @@
 """
 Demo data for events: upcoming and past events of every type, a four-session programme whose 10 places are
-full with a waiting list, and a past webinar with its recording. Invented names only. Running it again changes
-nothing: an event that exists (by its slug) is left as it is.
+full with a waiting list, past events with their recordings (one the demo member watched through the portal).
+Invented names only. Running it again changes nothing: an event that exists (by its slug) is left as it is.
 """
 
 from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from events.models import Attendance, Event, Registration, RegistrationQuestion, Series, Session
+from events.models import Attendance, Event, RecordingView, Registration, RegistrationQuestion, Series, Session
 from members.models import Organisation, User
 
 # Invented people who fill the programme and its waiting list.
@@ -99,6 +99,17 @@ EVENTS = [
         A.EVERYONE,
         150,
         "A day of talks and workshops, in the room and online.",
+    ),
+    (
+        "kestrel-bay-glen-aird-vle-upgrade",
+        "Staff briefing: the shared VLE upgrade",
+        K.WORKSHOP,
+        12,
+        11,
+        F.ONLINE,
+        A.ORGANISATIONS,
+        40,
+        "For staff of the two universities sharing the VLE: what changes in January and how to prepare.",
     ),
     (
         "past-webinar-captioning",
@@ -195,6 +206,18 @@ EVENTS = [
 PARTNER_ORGANISATIONS = ["Kestrel Bay University", "Coleg Afon Las"]
 
 PROGRAMME_SLUG = "allyship-in-practice-programme"
+# The staff briefing is open to staff of two organisational members (the demo member works at Kestrel Bay).
+ORGANISATION_AUDIENCES = {
+    "kestrel-bay-glen-aird-vle-upgrade": ["Kestrel Bay University", "Glen Aird University"],
+    "workshop-library-accessibility-partners": PARTNER_ORGANISATIONS,
+}
+# Past events with a recording (video and slides on reserved domains). The demo member missed the conference and
+# watched its recording through the portal, so their CPD portfolio shows a recording watched.
+RECORDINGS = {
+    "past-webinar-captioning": "live-captioning",
+    "past-conference-summer": "summer-conference",
+}
+WATCHED_BY_MEMBER = "past-conference-summer"
 VENUE = "Northgate College, Learning Centre, Room 2.14\n1 Example Street\nManchester M1 1AA"
 
 
@@ -258,15 +281,15 @@ def seed(stdout=None):
                 "status": Event.Status.PUBLISHED,
                 "host": chair if kind == K.OPEN_FORUM else None,
                 "series": webinars if kind == K.WEBINAR else forums if kind == K.OPEN_FORUM else None,
-                "recording_url": "https://video.example.org/sig/live-captioning" if slug.startswith("past-web") else "",
-                "slides_url": "https://slides.example.org/sig/live-captioning" if slug.startswith("past-web") else "",
+                "recording_url": f"https://video.example.org/sig/{RECORDINGS[slug]}" if slug in RECORDINGS else "",
+                "slides_url": f"https://slides.example.org/sig/{RECORDINGS[slug]}" if slug in RECORDINGS else "",
             },
         )
         if not created:
             continue
         created_count += 1
         if audience == A.ORGANISATIONS:
-            event.organisations.set(Organisation.objects.filter(name__in=PARTNER_ORGANISATIONS))
+            event.organisations.set(Organisation.objects.filter(name__in=ORGANISATION_AUDIENCES[slug]))
         parts = 3 if kind == K.PROGRAMME else 1
         length = 7 if kind == K.CONFERENCE else 3 if kind == K.WORKSHOP else 1
         sessions = [
@@ -289,7 +312,7 @@ def seed(stdout=None):
             # 11 of 12 places taken: the page says "only a few places left".
             _register(event, people[:11], Registration.Status.CONFIRMED, _at(-5, 9))
         if days < 0:
-            attendees = people[:5] + ([member] if member else [])
+            attendees = people[:5] + ([member] if member and slug != WATCHED_BY_MEMBER else [])
             _register(event, attendees, Registration.Status.CONFIRMED, _at(days - 10, 9))
             for registration in event.registrations.all():
                 for session in sessions:
@@ -334,6 +357,11 @@ def seed(stdout=None):
         )
         _register(programme, people[:10], Registration.Status.CONFIRMED, _at(-7, 9))
         _register(programme, people[10:13], Registration.Status.WAITING, _at(-6, 9))
+
+    watched = Event.objects.filter(slug=WATCHED_BY_MEMBER).first()
+    if member and watched:
+        watched_at = watched.sessions.last().ends_at + timedelta(days=3)
+        RecordingView.objects.get_or_create(user=member, event=watched, defaults={"first_watched_at": watched_at})
 
     if stdout is not None:
         stdout.write(f"Events: {created_count} demo event(s) created.")

@@ -37,6 +37,8 @@ def _context(user, event, **extra):
         "sessions": list(event.sessions.all()),
         "event_url": site + event.get_absolute_url(),
         "mine_url": site + reverse("events:mine"),
+        # Through the portal, so watching it counts in the member's CPD portfolio (events.views.recording).
+        "recording_url": site + reverse("events:recording", args=[event.pk]),
         "SITE_URL": site,
         "SIG_NAME": settings.SIG_NAME,
         "SIG_SHORT_NAME": settings.SIG_SHORT_NAME,

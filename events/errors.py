@@ -61,3 +61,7 @@ class SessionNotStarted(EventError):
 
 class Busy(EventError):
     default_message = "Many people are registering for this event right now. Please try again in a moment."
+
+
+class NoRecording(EventError):
+    default_message = "This event has no recording yet."

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events import errors, services
-from events.models import CalendarFeedToken, EmailReceipt, Event, Registration
+from events.models import CalendarFeedToken, EmailReceipt, Event, RecordingView, Registration
 
 
 def _iso(value):
@@ -40,6 +40,10 @@ def export(user):
             {"kind": e.kind, "event": e.event.title, "sent_at": _iso(e.sent_at)}
             for e in EmailReceipt.objects.filter(user=user).select_related("event").order_by("sent_at")
         ],
+        "recordings_watched": [
+            {"event": v.event.title, "first_watched_at": _iso(v.first_watched_at)}
+            for v in RecordingView.objects.filter(user=user).select_related("event").order_by("first_watched_at")
+        ],
         "hosted_events": list(Event.objects.filter(host=user).values_list("title", flat=True)),
         "has_calendar_feed": CalendarFeedToken.objects.filter(user=user).exists(),
     }
@@ -48,7 +52,8 @@ def export(user):
 def erase(user):
     """
     Cancel the person's future places first (so the waiting list moves up as usual), then delete their
-    registrations, answers, attendance, email receipts and feed token; events they hosted lose the host.
+    registrations, answers, attendance, recordings watched, email receipts and feed token; events they hosted lose
+    the host.
     """
     now = timezone.now()
     for registration in Registration.objects.filter(user=user).active():
@@ -57,6 +62,7 @@ def erase(user):
             services.registration_cancel(registration_id=registration.pk, user=user, now=now)
     with transaction.atomic():
         Registration.objects.filter(user=user).delete()
+        RecordingView.objects.filter(user=user).delete()
         EmailReceipt.objects.filter(user=user).delete()
         CalendarFeedToken.objects.filter(user=user).delete()
         Event.objects.filter(host=user).update(host=None)

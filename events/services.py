@@ -21,7 +21,15 @@ from django.utils import timezone
 
 from events import errors
 from events.eligibility import check_can_register
-from events.models import Attendance, EmailReceipt, Event, Registration, RegistrationAnswer, Session
+from events.models import (
+    Attendance,
+    EmailReceipt,
+    Event,
+    RecordingView,
+    Registration,
+    RegistrationAnswer,
+    Session,
+)
 from members.notifications import notify, wants_email
 from members.outbox import Email, emails_later
 
@@ -329,6 +337,19 @@ def attendance_mark(*, registration_ids, session_ids, marked_by=None, now=None):
             )
             created += is_new
     return created
+
+
+def recording_view_record(*, event, user, now=None):
+    """
+    A member opens an event's recording through the portal: the first opening is kept (for their CPD portfolio),
+    later ones change nothing. Raises NoRecording when the event has none (yet).
+    """
+    if not event.recording_url:
+        raise errors.NoRecording()
+    view, _ = RecordingView.objects.get_or_create(
+        user=user, event=event, defaults={"first_watched_at": now or timezone.now()}
+    )
+    return view
 
 
 # --- Telling people ------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     path("registrations/<int:pk>/cancel/", views.registration_cancel, name="registration-cancel"),
     path("<int:pk>/", views.event_detail, name="event-detail"),
     path("<int:pk>/register/", views.event_register, name="event-register"),
+    path("<int:pk>/recording/", views.recording, name="recording"),
     path("<int:pk>/event.ics", views.event_ics, name="event-ics"),
     path("<slug:slug>/", views.event_by_slug, name="event-by-slug"),
 ]

@@ -79,6 +79,22 @@ def event_detail(request, pk):
     )
 
 
+def recording(request, pk):
+    """
+    /events/<pk>/recording/: the portal's link to an event's recording. A logged-in member's first visit is recorded
+    for their CPD portfolio; then everyone is sent on to the recording itself.
+    """
+    try:
+        event = selectors.event_for_page(pk=pk, user=request.user)
+    except Event.DoesNotExist:
+        raise Http404("No such event.") from None
+    if not event.recording_url:
+        raise Http404(errors.NoRecording.default_message)
+    if request.user.is_authenticated:
+        services.recording_view_record(event=event, user=request.user)
+    return redirect(event.recording_url)
+
+
 def event_by_slug(request, slug):
     """/events/<slug>/, for links people type or share: redirects to the event's own page."""
     event = selectors.event_by_slug(user=request.user, slug=slug)

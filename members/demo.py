@@ -1,5 +1,7 @@
 """Demo data for members: invented people only. Safe to run again: it changes nothing the second time."""
 
+import datetime
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
@@ -85,7 +87,38 @@ def seed(stdout=None):
                 user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": encrypt(DEMO_TOTP_SECRET)}}
             )
     _seed_people()
+    _seed_demo_member_membership()
     return DEMO_ACCOUNTS
+
+
+# The demo member's employer: an organisational member of the association, so the demo member may nominate, vote,
+# register for association members' events and for events open only to staff of their organisation.
+DEMO_MEMBER_ORGANISATION = "Kestrel Bay University"
+
+
+def _seed_demo_member_membership():
+    member = User.objects.get(email="member@demo.sigportal.test")
+    organisation = Organisation.objects.get(name=DEMO_MEMBER_ORGANISATION)
+    AssociationMembership.objects.get_or_create(
+        user=member,
+        defaults={
+            "kind": AssociationMembership.Kind.ORGANISATIONAL,
+            "organisation": organisation,
+            "status": AssociationMembership.Status.VERIFIED,
+            # Verified long before any demo call closed, so the demo member is on every demo voter roll.
+            "verified_at": timezone.make_aware(datetime.datetime(2024, 1, 8, 10, 0)),
+        },
+    )
+    Profile.objects.get_or_create(
+        user=member,
+        defaults={
+            "job_title": "Learning Technologist",
+            "organisation": organisation,
+            "region": REGIONS[0],
+            "bio": "I look after our virtual learning environment and run training on **accessible documents**.",
+            "show_in_directory": True,
+        },
+    )
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from .events import Event, Series, Session, SessionRole, sessions_overlap
 from .notifications import CalendarFeedToken, EmailReceipt
+from .recordings import RecordingView
 from .registrations import Attendance, Registration, RegistrationAnswer, RegistrationQuestion
 
 __all__ = [
@@ -8,6 +9,7 @@ __all__ = [
     "EmailReceipt",
     "Event",
     "Registration",
+    "RecordingView",
     "RegistrationAnswer",
     "RegistrationQuestion",
     "Series",

@@ -1,8 +1,8 @@
 """
 Demo data for the committee: a current committee with a vacant Co-Chair seat, a past Chair, an open call for
-nominations with a few nominations, and a closed call whose election is finished and published. Invented
-people
-only. Safe to run again: everything is get_or_create, and the election is only run the first time.
+nominations with a few nominations, two finished elections (one by STV), a ranked election open now that the demo
+member may vote in, and messages sent through the contact form (one handled, one waiting). Invented people only.
+Safe to run again: everything is get_or_create, and each election is only run the first time.
 """
 
 import datetime
@@ -15,6 +15,7 @@ from members.committee.models import (
     Appointment,
     CallRole,
     CommitteeRole,
+    ContactMessage,
     Election,
     Nomination,
     NominationAnswer,
@@ -56,6 +57,14 @@ ROLES = [
         "description": "Stands in for the Chair and looks after the group's sub-groups.",
     },
     {
+        "slug": "events-leads",
+        "title": "Events leads",
+        "seats": 2,
+        "order": 5,
+        "permission_set": "events",
+        "description": "Plan the programme of webinars and workshops, and look after speakers and recordings.",
+    },
+    {
         "slug": "officers",
         "title": "Officers",
         "seats": 3,
@@ -83,6 +92,8 @@ PEOPLE = {
     "voter4": ("Kwabena Strachan", "kwabena.strachan@demo.sigportal.test"),
     "voter5": ("Ines Fairweather", "ines.fairweather@demo.sigportal.test"),
     "voter6": ("Callum Oduya", "callum.oduya@demo.sigportal.test"),
+    "events1": ("Marisol Threlkeld", "marisol.threlkeld@demo.sigportal.test"),
+    "events2": ("Oisin Wakefield-Ngata", "oisin.wakefieldngata@demo.sigportal.test"),
 }
 
 OPEN_CALL_TEXT = """
@@ -158,8 +169,13 @@ def seed(stdout=None):
     _seed_closed_call(roles, officer)
     _seed_stv_call(roles, officer)
     _seed_open_call(roles, today)
+    _seed_open_election(roles, officer)
+    _seed_contact_messages(roles, officer)
     if stdout:
-        stdout.write("Committee: roles, appointments, an open call and two finished elections (one by STV).")
+        stdout.write(
+            "Committee: roles, appointments, an open call, two finished elections (one by STV), a ranked election "
+            "open for voting, and messages to the committee."
+        )
 
 
 def _seed_open_call(roles, today):
@@ -343,3 +359,115 @@ def _seed_stv_call(roles, officer):
         )
     elections.election_declare_winners(election=election, by=officer)
     return call
+
+
+OPEN_ELECTION_CALL_TEXT = """
+Nominations for two **Events leads** for a three-year term. Four members stood, so members rank them by single
+transferable vote: the ballot is open now.
+"""
+
+# The open election's candidates and the ballots already cast (not the demo member's: they can vote).
+OPEN_ELECTION_STATEMENTS = {
+    "events1": "I have produced our captioned webinars for two years and would bring more speakers from colleges.",
+    "events2": "I would run a hybrid conference each summer, with every session recorded and captioned.",
+    "voter3": "I organise a regional network of learning technologists and would bring its workshops online.",
+    "voter4": "I would make our events easier to find for members who are new to the field.",
+}
+OPEN_ELECTION_BALLOTS = [
+    ("voter1", ("events1", "voter3")),
+    ("voter2", ("events2", "events1", "voter4")),
+    ("voter5", ("voter3", "events2")),
+    ("voter6", ("events1",)),
+]
+
+
+def _seed_open_election(roles, officer):
+    """A ranked election for two seats, open since yesterday and closing in ten days: the demo member can vote."""
+    role = roles["events-leads"]
+    # Round local times, as an officer would set them: 09:00 openings, noon deadlines.
+    today = timezone.localtime().replace(second=0, microsecond=0)
+    call, created = NominationCall.objects.get_or_create(
+        slug="events-leads-nominations",
+        defaults={
+            "title": "Call for nominations: Events leads",
+            "description": OPEN_ELECTION_CALL_TEXT.strip(),
+            "opens_at": (today - datetime.timedelta(days=30)).replace(hour=9, minute=0),
+            "closes_at": (today - datetime.timedelta(days=3)).replace(hour=12, minute=0),
+        },
+    )
+    CallRole.objects.get_or_create(call=call, role=role, defaults={"seats": 2})
+    if Election.objects.filter(call=call).exists():
+        return call
+    people = {}
+    for key, text in OPEN_ELECTION_STATEMENTS.items():
+        people[key], _ = Nomination.objects.get_or_create(
+            call=call,
+            role=role,
+            nominee=_person(key),
+            defaults={
+                "statement": text,
+                "word_count": nominations.count_words(text),
+                "status": Nomination.Status.ACCEPTED,
+                "reviewed_by": officer,
+                "reviewed_at": today - datetime.timedelta(days=2),
+            },
+        )
+    for key in ("voter1", "voter2", "voter5", "voter6"):
+        _person(key)
+    election = elections.election_open(
+        call=call,
+        role=role,
+        method=Election.Method.RANKED,
+        opens_at=(today - datetime.timedelta(days=1)).replace(hour=9, minute=0),
+        closes_at=(today + datetime.timedelta(days=10)).replace(hour=12, minute=0),
+        by=officer,
+    )
+    for voter, ranking in OPEN_ELECTION_BALLOTS:
+        elections.ballot_cast(election=election, voter=_person(voter), choice_ids=[people[k].pk for k in ranking])
+    return call
+
+
+CONTACT_MESSAGES = [
+    {
+        "subject": "Speaking at the spring webinar",
+        "name": "Wilhelmina Tarrant",
+        "email": "w.tarrant@example.org",
+        "role": "officers",
+        "message": "I saw the call for speakers. Our team moved all lecture recordings to automatic captions with a "
+        "human check, and I could talk for ten minutes about what that cost and what students said.",
+        "handled": True,
+        "note": "Replied with the speaker form; added to the shortlist for the spring webinar.",
+    },
+    {
+        "subject": "Joining through my college",
+        "name": "Percival Nwachukwu",
+        "email": "p.nwachukwu@example.net",
+        "role": "chair",
+        "message": "My college is an organisational member of the association. Do I need my own membership number to "
+        "vote in the group's elections, or is my work email enough?",
+        "handled": False,
+        "note": "",
+    },
+]
+
+
+def _seed_contact_messages(roles, officer):
+    """Two messages sent through the contact form: one an officer has handled, one still waiting."""
+    for spec in CONTACT_MESSAGES:
+        if ContactMessage.objects.filter(subject=spec["subject"], email=spec["email"]).exists():
+            continue
+        role = roles[spec["role"]]
+        holders = [a.user.email for a in Appointment.objects.current().filter(role=role).select_related("user")]
+        ContactMessage.objects.create(
+            role=role,
+            role_title=role.title,
+            name=spec["name"],
+            email=spec["email"],
+            subject=spec["subject"],
+            message=spec["message"],
+            delivered_to=", ".join(holders),
+            handled=spec["handled"],
+            handled_by=officer if spec["handled"] else None,
+            handled_at=timezone.now() - datetime.timedelta(days=1) if spec["handled"] else None,
+            officer_note=spec["note"],
+        )

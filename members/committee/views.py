@@ -253,6 +253,9 @@ def ballot(request, pk):
             status = 400 if entry and not (entry.voted_at or election.is_closed()) else 403
         else:
             return render(request, "members/committee/ballot_receipt.html", {"election": election, "code": code})
+    elif election.is_closed():
+        # Whoever opens a closed ballot (an old reminder, a bookmark) learns that first, on the roll or not.
+        error = "Voting has closed."
     elif entry is None:
         error = (
             "You are not on the voter roll for this election: only members who were current association "
@@ -262,7 +265,7 @@ def ballot(request, pk):
     elif entry.voted_at:
         error = "You have already voted in this election. Each member votes once."
     elif not election.is_open():
-        error = "Voting has closed." if election.is_closed() else "Voting has not opened yet."
+        error = "Voting has not opened yet."
     people = elections.ballot_candidates(election)
     now = timezone.now()
     submitted = request.POST.getlist(field) if request.method == "POST" else []
@@ -274,6 +277,8 @@ def ballot(request, pk):
         "call_url": reverse("committee:call-detail", args=[election.call.slug]),
         "remaining": _remaining_text(election.closes_at - now) if election.is_open(now) else None,
         "zone": timezone.get_current_timezone_name(),
+        "closed": election.is_closed(now),
+        "not_yet_open": now < election.opens_at,
         # One drop-down per preference; after a refused ballot, the member's own order is shown again.
         "preferences": [
             {"position": i, "chosen": submitted[i - 1] if i <= len(submitted) else ""}

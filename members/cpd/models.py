@@ -44,6 +44,7 @@ class Entry(models.Model):
 
     class Kind(models.TextChoices):
         ATTENDED = "attended", "Attended a session"
+        WATCHED = "watched", "Watched a recording"
         PRESENTED = "presented", "Presented at an event"
         COMMITTEE = "committee", "Committee service"
         MODERATION = "moderation", "Forum moderation"

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from members.demo import DEMO_ACCOUNTS
@@ -15,6 +16,9 @@ VISITORS = [
     ("yarrow.quince@example.net", Subscriber.Status.PENDING, Subscriber.Frequency.WEEKLY),
     ("fenna.holloway@example.org", Subscriber.Status.UNSUBSCRIBED, Subscriber.Frequency.WEEKLY),
 ]
+# An address whose mail came back undeliverable until the list stopped sending to it (members.mailing bounces).
+BOUNCING = "quentin.harrowgate@example.org"
+BOUNCE_REASON = "550 5.1.1 mailbox unavailable"
 
 SENT_ANNOUNCEMENT = {
     "title": "Call for speakers: spring webinar on accessible assessment",
@@ -64,6 +68,21 @@ def seed(stdout=None):
                 "unsubscribed_at": now if status == Subscriber.Status.UNSUBSCRIBED else None,
             },
         )
+
+    limit = settings.MAILING_HARD_BOUNCE_LIMIT
+    last_bounce = now - timedelta(days=3)
+    Subscriber.objects.get_or_create(
+        email=BOUNCING,
+        defaults={
+            "status": Subscriber.Status.BOUNCING,
+            "frequency": Subscriber.Frequency.WEEKLY,
+            "confirmed_at": now - timedelta(days=60),
+            "hard_bounce_count": limit,
+            "last_bounce_at": last_bounce,
+            "disabled_reason": f"Mail to {BOUNCING} was returned as undeliverable {limit} times (the last said: "
+            f"{BOUNCE_REASON}), so we stopped sending on {timezone.localtime(last_bounce):%-d %B %Y}.",
+        },
+    )
 
     officer = User.objects.filter(email="officer@demo.sigportal.test").first()
     sent_at = now - timedelta(days=10)
@@ -140,4 +159,7 @@ def seed(stdout=None):
             },
         )
     if stdout:
-        stdout.write("Mailing list: demo subscribers, issues 1 and 2 in the digest archive, two announcements.")
+        stdout.write(
+            "Mailing list: demo subscribers (one stopped by bounces), issues 1 and 2 in the digest archive, "
+            "two announcements."
+        )

@@ -32,6 +32,11 @@ def test_demo_events_pages_are_accessible(page, axe, db):
     page.get_by_role("link", name="Certificate of attendance (printable)").click()
     page.get_by_role("heading", name="Certificate of attendance").wait_for()
     axe(page, "cpd-certificate")
+    page.set_viewport_size({"width": 390, "height": 844})
+    axe(page, "cpd-certificate-390")
+    # It fits a phone: nothing wider than the screen, so no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto("/events/")
     page.get_by_role("link", name="Workshop: writing good alt text").click()

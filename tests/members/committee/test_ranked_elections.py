@@ -235,3 +235,40 @@ def test_elections_default_to_choose_up_to_n():
         NominationFactory(call=call, role=role, status="accepted")
     election = elections.election_open(call=call, role=role, opens_at=NOW, closes_at=NOW + datetime.timedelta(days=1))
     assert election.method == Election.Method.CHOOSE and not election.is_ranked
+
+
+@pytest.mark.parametrize("on_the_roll", [True, False])
+def test_a_closed_elections_ballot_page_says_voting_has_closed(client, stv, officer, on_the_roll, settings):
+    election, people = stv
+    _close(election)
+    voter = people["Ash"].nominee if on_the_roll else association_member(UserFactory(name="Late Comer"))
+    log_in(client, voter)
+    response = client.get(f"/committee/elections/{election.pk}/vote/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Voting has closed." in html and "Voting closed at" in html and f"({settings.TIME_ZONE} time)" in html
+    assert "Voting closes at" not in html and "not on the voter roll" not in html and "Time left" not in html
+    assert "once officers have counted the votes" in html and 'name="preference"' not in html
+    elections.election_declare_winners(election=election, by=officer)
+    html = client.get(f"/committee/elections/{election.pk}/vote/").content.decode()
+    assert f'<a href="{election.call.get_absolute_url()}">See the results</a>' in html
+
+
+def test_a_ballot_not_yet_open_says_when_voting_opens(client):
+    election, people, _ = _ranked_election(seats=2, closes_in=datetime.timedelta(days=9))
+    Election.objects.filter(pk=election.pk).update(opens_at=timezone.now() + datetime.timedelta(days=2))
+    log_in(client, people["Ash"].nominee)
+    html = client.get(f"/committee/elections/{election.pk}/vote/").content.decode()
+    assert "Voting has not opened yet." in html and "Voting opens at" in html and 'name="preference"' not in html
+
+
+def test_a_ballot_ranking_a_withdrawn_candidate_is_refused_on_the_page(client):
+    election, people, voters = _ranked_election(seats=2, voters=1)
+    Nomination.objects.filter(pk=people["Cedar"].pk).update(status=Nomination.Status.WITHDRAWN)
+    log_in(client, voters[0])
+    response = client.post(
+        f"/committee/elections/{election.pk}/vote/", {"preference": [people["Ash"].pk, people["Cedar"].pk]}
+    )
+    assert response.status_code == 400
+    assert "Cedar has withdrawn from this election" in response.content.decode()
+    assert not Ballot.objects.filter(election=election).exists()
