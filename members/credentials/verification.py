@@ -9,14 +9,35 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from openbadgeslib import baking
 from openbadgeslib.ob3 import OB3LdpVerifier, OB3VerificationError
 
 from members.credentials import issuer
-from members.credentials.errors import CredentialError
+from members.credentials.errors import CredentialError, TooManyChecks
 from members.credentials.models import Credential
 
 logger = logging.getLogger(__name__)
+
+CHECK_LIMIT = 30  # pasted or uploaded credentials checked per client address ...
+CHECK_WINDOW = 10 * 60  # ... in ten minutes
+
+
+def verify_check_rate(ip):
+    """Count one paste-or-upload check for this client address; raise TooManyChecks past the limit. (A stored
+    credential's own page is not counted: its address is known only to those its holder gave it to.)"""
+    key = f"credentials-verify:ip:{ip}"
+    if cache.add(key, 1, CHECK_WINDOW):
+        return
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, CHECK_WINDOW)
+        return
+    if count > CHECK_LIMIT:
+        raise TooManyChecks(
+            "You have checked a great many credentials in the last few minutes. Please wait ten minutes and try again."
+        )
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 

@@ -19,7 +19,13 @@ from members.credentials.badge_image import baked_png
 from members.credentials.errors import CredentialError
 from members.credentials.forms import RevokeForm, VerifyForm
 from members.credentials.models import Credential
-from members.credentials.verification import document_from_upload, stored_verification, verify_document
+from members.adapter import client_ip
+from members.credentials.verification import (
+    document_from_upload,
+    stored_verification,
+    verify_check_rate,
+    verify_document,
+)
 from members.second_factor import second_factor_required
 
 REVOKE_PERMISSION = "credentials.revoke_credential"
@@ -121,15 +127,21 @@ def verify(request):
     """Paste or upload a credential to check it: the same check as the public page, on what the visitor has."""
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data.get("file")
         try:
+            # Checking costs canonicalisation and a signature check: one address may not make the portal do it
+            # without end.
+            verify_check_rate(client_ip(request))
             text = document_from_upload(upload.read()) if upload else form.cleaned_data["document"]
         except CredentialError as exc:
-            form.add_error("file", str(exc))
+            form.add_error(None, str(exc))
+            status = getattr(exc, "status", 400)
         else:
             result = verify_document(text.strip())
-    status = 400 if request.method == "POST" and (form.errors or (result and not result.genuine)) else 200
+    if status == 200 and request.method == "POST" and (form.errors or (result and not result.genuine)):
+        status = 400
     return render(request, "members/credentials/verify.html", {"form": form, "result": result}, status=status)
 
 

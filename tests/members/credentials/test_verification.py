@@ -120,6 +120,21 @@ def test_bad_input_gets_a_clear_message(client, db, data, message):
     assert message in response.content.decode()
 
 
+def test_one_address_checking_without_end_is_asked_to_wait_and_others_are_not(client, credential, monkeypatch):
+    from members.credentials import verification
+
+    monkeypatch.setattr(verification, "CHECK_LIMIT", 3)
+    for _ in range(3):
+        assert client.post("/credentials/verify/", {"document": credential.document}).status_code == 200
+    response = client.post("/credentials/verify/", {"document": credential.document})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Please wait ten minutes" in page and "Genuine and valid" not in page
+    # Someone else (another address) is not held up by it.
+    other = client.post("/credentials/verify/", {"document": credential.document}, REMOTE_ADDR="192.0.2.44")
+    assert other.status_code == 200 and "Genuine and valid" in other.content.decode()
+
+
 def test_a_credential_signed_with_another_key_is_refused(client, credential):
     other_key = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
