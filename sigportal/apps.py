@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.contrib.admin import apps as admin_apps
 
 
@@ -13,6 +14,19 @@ class SigportalConfig(AppConfig):
         from sigportal.page_cache import install_write_watch
 
         connection_created.connect(install_write_watch, dispatch_uid="sigportal.page_cache")
+        post_migrate.connect(site_from_settings, sender=self, dispatch_uid="sigportal.site_from_settings")
+
+
+def site_from_settings(using="default", **kwargs):
+    """The Sites row allauth's emails and the About page use says who the group is (SIG_SHORT_NAME, SITE_URL),
+    never Django's "example.com". Runs after every `migrate`, so a change of either setting reaches it."""
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID,
+        defaults={"domain": settings.SITE_URL.split("://", 1)[-1].rstrip("/"), "name": settings.SIG_SHORT_NAME},
+    )
 
 
 class OfficersAdminConfig(admin_apps.AdminConfig):

@@ -32,6 +32,13 @@ def test_signup_creates_an_unverified_account_and_sends_a_verification_link(clie
     assert "/accounts/confirm-email/" in mail.outbox[0].body
 
 
+def test_account_emails_name_the_group_not_djangos_example_site(client):
+    _signup(client)
+    message = mail.outbox[0]
+    assert "example.com" not in message.subject + message.body
+    assert settings.SIG_SHORT_NAME in message.subject + message.body
+
+
 def test_unverified_member_cannot_log_in_until_they_confirm(client):
     _signup(client)
     client.logout()
