@@ -73,6 +73,12 @@ class TestEventPage:
         assert "15 of 20 places left" in body
         assert "Only a few places left" not in body
 
+    def test_an_event_that_has_ended_says_so_instead_of_places_left(self, client):
+        event = EventFactory(capacity=150, sessions__starts=timezone.now() - timedelta(days=3))
+        RegistrationFactory.create_batch(5, event=event)
+        body = page_text(client.get(event.get_absolute_url()))
+        assert "This event has ended." in body and "places left" not in body
+
     def test_only_a_few_places_left_under_ten_percent(self, client):
         event = EventFactory(capacity=20)
         RegistrationFactory.create_batch(19, event=event)
