@@ -14,12 +14,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
+from members.adapter import client_ip
 from members.credentials import issuer, selectors, services
 from members.credentials.badge_image import baked_png
 from members.credentials.errors import CredentialError
 from members.credentials.forms import RevokeForm, VerifyForm
 from members.credentials.models import Credential
-from members.adapter import client_ip
 from members.credentials.verification import (
     document_from_upload,
     stored_verification,
