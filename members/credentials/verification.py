@@ -39,6 +39,7 @@ def verify_check_rate(ip):
             "You have checked a great many credentials in the last few minutes. Please wait ten minutes and try again."
         )
 
+
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
