@@ -1,10 +1,10 @@
-import re
-
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from members.membership import membership_number_clean
 from members.models import Profile
 from members.models.profiles import http_url
 from members.models.users import time_zone_choices
@@ -186,20 +186,16 @@ class ProfileForm(forms.ModelForm):
 
 
 class IndividualMembershipForm(forms.Form):
-    membership_number = forms.CharField(
-        label="Membership number",
-        max_length=20,
-        help_text="As printed on your membership confirmation: up to 3 capital letters and 4 to 10 digits, "
-        "for example M123456.",
-    )
+    membership_number = forms.CharField(label="Membership number", max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "membership_number"
+        ].help_text = f"As printed on your membership confirmation, e.g. {settings.MEMBERSHIP_NUMBER_EXAMPLE}."
 
     def clean_membership_number(self):
-        number = "".join(self.cleaned_data["membership_number"].split()).upper()
-        if not re.fullmatch(r"[A-Z]{0,3}\d{4,10}", number):
-            raise forms.ValidationError(
-                "A membership number is up to 3 capital letters followed by 4 to 10 digits, for example M123456."
-            )
-        return number
+        return membership_number_clean(self.cleaned_data["membership_number"])
 
 
 class SubGroupJoinForm(forms.Form):
