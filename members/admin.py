@@ -346,6 +346,7 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
         "user",
         "kind",
         "organisation",
+        "proposed_organisation",
         "membership_number",
         "status",
         "expires_on",
@@ -353,10 +354,17 @@ class AssociationMembershipAdmin(admin.ModelAdmin):
         "verified_at",
     ]
     list_filter = ["status", "kind", "organisation"]
-    search_fields = ["user__email", "user__name", "membership_number"]
-    list_select_related = ["user", "organisation", "verified_by"]
+    search_fields = ["user__email", "user__name", "membership_number", "user__profile__proposed_organisation"]
+    list_select_related = ["user", "user__profile", "organisation", "verified_by"]
     autocomplete_fields = ["user", "organisation"]
-    readonly_fields = ["verified_by", "verified_at", "created_at"]
+    readonly_fields = ["verified_by", "verified_at", "created_at", "proposed_organisation"]
+
+    @admin.display(description="organisation named by the member")
+    def proposed_organisation(self, obj):
+        """An organisation the member typed because it was not in the list: add it to Organisations if genuine."""
+        profile = getattr(obj.user, "profile", None)
+        return (profile.proposed_organisation if profile else "") or "-"
+
     actions = ["verify", "reject_with_reason"]
 
     @admin.action(description="Verify the selected claims (emails each member)", permissions=["change"])

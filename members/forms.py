@@ -111,6 +111,7 @@ class ProfileForm(forms.ModelForm):
             "pronouns",
             "job_title",
             "organisation",
+            "proposed_organisation",
             "region",
             "bio",
             "website",
@@ -128,7 +129,18 @@ class ProfileForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
         formfield_callback = _profile_formfield
 
-    field_order = ["name", "pronouns", "job_title", "organisation", "region", "time_zone", "bio", "expertise"]
+    field_order = [
+        "name",
+        "show_in_directory",
+        "pronouns",
+        "job_title",
+        "organisation",
+        "proposed_organisation",
+        "region",
+        "time_zone",
+        "bio",
+        "expertise",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,6 +152,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["time_zone"].initial = user.time_zone
         self.fields["region"].choices = [("", "Prefer not to say"), *self.fields["region"].choices[1:]]
         self.fields["organisation"].empty_label = "Not listed / prefer not to say"
+        self.fields["proposed_organisation"].label = "Not in the list? Type your organisation"
+        self.fields[
+            "proposed_organisation"
+        ].help_text = (
+            "We add it to the list after a quick check by an officer; until then it is shown only to officers."
+        )
         if self.instance.pk:
             self.fields["expertise"].initial = ", ".join(t.name for t in self.instance.expertise.all())
         self.fields["expertise"].widget.attrs.update(
@@ -159,6 +177,17 @@ class ProfileForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError("Please enter your name.")
         return name
+
+    def clean_proposed_organisation(self):
+        return " ".join((self.cleaned_data.get("proposed_organisation") or "").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        # A chosen organisation from the list wins: the proposal is only for one that is not there.
+        if cleaned.get("organisation"):
+            cleaned["proposed_organisation"] = ""
+            self.instance.proposed_organisation = ""
+        return cleaned
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

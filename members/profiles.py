@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from members.models import ExpertiseTag, Profile, TaggedExpertise
@@ -80,6 +81,8 @@ def profile_update(*, profile, form):
             profile.photo.save(new_photo.name, new_photo, save=False)
         elif form.cleaned_data.get("photo") is False:  # "clear" ticked
             profile.photo = ""
+        # Saving the form is a choice about the directory listing: the welcome checklist ticks that item.
+        profile.directory_chosen_at = timezone.now()
         profile.full_clean()
         profile.save()
         profile.expertise.set(form.cleaned_data["expertise"])
@@ -94,6 +97,10 @@ def profile_for_viewer(*, user_id, viewer):
     profile = (
         Profile.objects.select_related("user", "organisation").prefetch_related("expertise").filter(user_id=user_id)
     ).first()
+    if profile is None and user_id == viewer.pk:
+        # The member's own page opens even before they have saved a profile ("My profile" in the account menu).
+        profile_get_or_create(user=viewer)
+        return profile_for_viewer(user_id=user_id, viewer=viewer)
     if profile is None:
         raise Http404("No such member.")
     if profile.user_id == viewer.pk:
@@ -155,3 +162,20 @@ def expertise_suggestions(*, prefix, limit=10):
             .values_list("name", flat=True)[: limit - len(starts)]
         )
     return starts
+
+
+def profile_directory_choose(*, user, listed):
+    """The member chooses, from the welcome checklist, whether to be listed in the directory of expertise."""
+    with transaction.atomic():
+        profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+        profile.show_in_directory = listed
+        profile.directory_chosen_at = timezone.now()
+        profile.save(update_fields=["show_in_directory", "directory_chosen_at", "updated_at"])
+    return profile
+
+
+def welcome_checklist_hide(*, user, hidden=True):
+    """Hide the welcome checklist (it no longer opens by itself), or show it again from the account menu."""
+    user.welcome_dismissed_at = timezone.now() if hidden else None
+    user.save(update_fields=["welcome_dismissed_at"])
+    return user

@@ -420,7 +420,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the email logs the new member in, when it happens in the browser they signed up in (allauth 65 checks
+# the sign-up is pending in that session, so a leaked link logs nobody in); members.adapter then opens the welcome
+# checklist. Confirmed elsewhere, they log in as usual.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
