@@ -9,7 +9,7 @@ from members.models import Profile
 from members.models.profiles import http_url
 from members.models.users import time_zone_choices
 from members.principles import current_principles, principles_accept
-from members.profiles import PhotoError, photo_prepare
+from members.profiles import PhotoError, expertise_name_normalise, photo_prepare
 
 
 class SignupExtraForm(forms.Form):
@@ -204,7 +204,7 @@ class ProfileForm(forms.ModelForm):
         """Comma-separated names to a list; spaces inside a name are kept ("staff development")."""
         cleaned = []
         for tag in self.cleaned_data.get("expertise", "").split(","):
-            tag = " ".join(tag.split())
+            tag = expertise_name_normalise(tag)
             if len(tag) > 60:
                 raise forms.ValidationError(f'Keep each area under 60 characters: "{tag[:30]}..." is too long.')
             if tag and tag.lower() not in {t.lower() for t in cleaned}:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -134,6 +135,12 @@ def _profiles_tagged_like(word):
     return TaggedExpertise.objects.filter(tag__name__icontains=word).values("content_object_id")
 
 
+def expertise_name_normalise(name):
+    """One spelling per area of expertise: surrounding spaces stripped, runs of spaces collapsed to one. Case is kept
+    as first written; "Accessibility" and "accessibility" are one tag (TAGGIT_CASE_INSENSITIVE finds it)."""
+    return " ".join((name or "").split())
+
+
 def expertise_in_use():
     """Tags at least one listed member carries: the directory's filter offers these."""
     return (
@@ -142,7 +149,7 @@ def expertise_in_use():
             tagged_profiles__content_object__user__is_active=True,
         )
         .distinct()
-        .order_by("name")
+        .order_by(Lower("name"), "name")
     )
 
 
@@ -152,13 +159,15 @@ def expertise_suggestions(*, prefix, limit=10):
     if not prefix:
         return []
     starts = list(
-        ExpertiseTag.objects.filter(name__istartswith=prefix).order_by("name").values_list("name", flat=True)[:limit]
+        ExpertiseTag.objects.filter(name__istartswith=prefix)
+        .order_by(Lower("name"))
+        .values_list("name", flat=True)[:limit]
     )
     if len(starts) < limit:
         starts += list(
             ExpertiseTag.objects.filter(name__icontains=prefix)
             .exclude(name__istartswith=prefix)
-            .order_by("name")
+            .order_by(Lower("name"))
             .values_list("name", flat=True)[: limit - len(starts)]
         )
     return starts

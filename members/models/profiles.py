@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models.functions import Lower
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -35,7 +36,8 @@ class ExpertiseTag(TagBase):
     class Meta:
         verbose_name = "area of expertise"
         verbose_name_plural = "areas of expertise"
-        ordering = ["name"]
+        # "accessibility" sorts with "Accessibility", not after every capitalised tag.
+        ordering = [Lower("name"), "name"]
 
 
 class TaggedExpertise(ItemBase):
