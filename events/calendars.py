@@ -1,6 +1,6 @@
 """iCalendar files: one event's .ics, the public feed, and a person's own feed (the one with join links)."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -96,3 +96,46 @@ def personal_feed_ics(registrations):
             tentative=registration.is_waiting,
         )
     return calendar.to_ical()
+
+
+def add_to_calendar_links(event, sessions):
+    """
+    "Add to calendar" for the event page: Google Calendar and Outlook (web) open a new entry filled in for the first
+    session; webcal:// subscribes the calendar app to this event's .ics (every session, kept up to date). Join links
+    are never in these: they go only to confirmed participants.
+    """
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if not sessions:
+        return None
+    first = sessions[0]
+    page = settings.SITE_URL + event.get_absolute_url()
+    title = event.title if len(sessions) == 1 else f"{event.title} (session 1 of {len(sessions)})"
+    details = f"{event.summary}\n\n{page}".strip()
+    location = event.venue.replace("\n", ", ") if event.venue else ("Online" if event.is_online else "")
+    utc = "%Y%m%dT%H%M%SZ"
+    google = "https://calendar.google.com/calendar/render?" + urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": title,
+            "dates": f"{first.starts_at.astimezone(UTC):{utc}}/{first.ends_at.astimezone(UTC):{utc}}",
+            "details": details,
+            "location": location,
+        }
+    )
+    outlook = "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": title,
+            "startdt": first.starts_at.astimezone(UTC).isoformat(),
+            "enddt": first.ends_at.astimezone(UTC).isoformat(),
+            "body": details,
+            "location": location,
+        }
+    )
+    ics = reverse("events:event-ics", args=[event.pk])
+    webcal = "webcal://" + settings.SITE_URL.split("://", 1)[-1].rstrip("/") + ics
+    return {"google": google, "outlook": outlook, "webcal": webcal, "ics": ics, "several": len(sessions) > 1}

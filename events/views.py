@@ -75,6 +75,7 @@ def event_detail(request, pk):
             "audience": audience_description(event),
             "show_join_links": bool(registration and registration.is_confirmed),
             "now": timezone.now(),
+            "calendar_links": calendars.add_to_calendar_links(event, sessions),
         },
     )
 

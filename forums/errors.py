@@ -17,6 +17,10 @@ class NotAllowed(ForumError):
     """The person may not do this here (a forbidden forum, a locked topic, not a moderator)."""
 
 
+class NameNotConfirmed(ForumError):
+    """A member who posted anonymously in a topic replies under their name without confirming it."""
+
+
 class PrinciplesNotAccepted(ForumError):
     """The member must accept the current community principles first."""
 

@@ -55,8 +55,25 @@ class TopicForm(AnonymousChoiceMixin, forms.Form):
 
 
 class ReplyForm(AnonymousChoiceMixin, forms.Form):
+    """
+    A reply. For a member who posted anonymously in the topic (anonymous_here), "anonymous" is ticked by default;
+    when they untick it, the form comes back once with "Yes, show my name" to confirm (forums.services checks it).
+    """
+
     body = body_field("Your reply")
     is_anonymous = TopicForm.base_fields["is_anonymous"]
+
+    def __init__(self, *args, anonymous_here=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.anonymous_here = anonymous_here
+        if anonymous_here and "is_anonymous" in self.fields:
+            self.fields["is_anonymous"].initial = True
+        if anonymous_here and self.is_bound and not self.data.get("is_anonymous"):
+            self.fields["show_my_name"] = forms.BooleanField(
+                label="Yes, show my name on this reply",
+                required=False,
+                help_text="Members will see your name on this reply; your earlier anonymous posts stay anonymous.",
+            )
 
     def clean_body(self):
         return clean_body_text(self.cleaned_data.get("body"))

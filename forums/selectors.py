@@ -285,3 +285,20 @@ def snippet(body, query, width=220):
 
 def can_see_moderation(user):
     return is_moderator(user)
+
+
+def posts_anonymously_in(user, topic):
+    """
+    Whether the member's last post in this topic was anonymous (for the author of an anonymous topic, its first
+    post). Their reply form starts anonymous, and a reply under their name needs a confirmation: one forgotten tick
+    must not publish a name in a safe space.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    last = (
+        Post.objects.filter(topic=topic, author=user)
+        .order_by("-created_at", "-id")
+        .values_list("is_anonymous", flat=True)
+        .first()
+    )
+    return bool(last)

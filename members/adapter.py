@@ -79,6 +79,7 @@ class AccountAdapter(DefaultAccountAdapter):
         they asked for (after the principles, if those are due too): the admin would refuse them anyway."""
         from django.contrib import messages
         from django.http import HttpResponseRedirect
+        from django.urls import reverse
 
         from members import second_factor
         from members.principles import accept_url, has_accepted_current_principles
@@ -86,6 +87,9 @@ class AccountAdapter(DefaultAccountAdapter):
         response = super().post_login(request, user, **kwargs)
         if not isinstance(response, HttpResponseRedirect):
             return response
+        if kwargs.get("signup") and not kwargs.get("redirect_url"):
+            # A new member (logged in by confirming their email) starts at the welcome checklist.
+            response["Location"] = reverse("welcome")
         if (
             second_factor.needs_second_factor(user)
             and not second_factor.has_second_factor(user)

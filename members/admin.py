@@ -347,12 +347,28 @@ class RoleGroupAdmin(GroupAdmin):
 @admin.register(AssociationMembership)
 class AssociationMembershipAdmin(PeopleByName, admin.ModelAdmin):
     # Who verified and when share a column: as two, the list was cut off at 1280 px.
-    list_display = ["user", "kind", "organisation", "membership_number", "status", "expires_on", "verified"]
+    list_display = [
+        "user",
+        "kind",
+        "organisation",
+        "proposed_organisation",
+        "membership_number",
+        "status",
+        "expires_on",
+        "verified",
+    ]
     list_filter = ["status", "kind", "verified_by_institution", "organisation"]
-    search_fields = ["user__email", "user__name", "membership_number"]
-    list_select_related = ["user", "organisation", "verified_by"]
+    search_fields = ["user__email", "user__name", "membership_number", "user__profile__proposed_organisation"]
+    list_select_related = ["user", "user__profile", "organisation", "verified_by"]
     autocomplete_fields = ["user", "organisation"]
-    readonly_fields = ["verified_by", "verified_at", "verified_by_institution", "created_at"]
+    readonly_fields = ["verified_by", "verified_at", "verified_by_institution", "created_at", "proposed_organisation"]
+
+    @admin.display(description="organisation named by the member")
+    def proposed_organisation(self, obj):
+        """An organisation the member typed because it was not in the list: add it to Organisations if genuine."""
+        profile = getattr(obj.user, "profile", None)
+        return (profile.proposed_organisation if profile else "") or "-"
+
     actions = ["verify", "reject_with_reason"]
 
     @admin.display(description="verified", ordering="verified_at")

@@ -1,15 +1,15 @@
-import re
-
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from members.membership import membership_number_clean
 from members.models import Profile
 from members.models.profiles import http_url
 from members.models.users import time_zone_choices
 from members.principles import current_principles, principles_accept
-from members.profiles import PhotoError, photo_prepare
+from members.profiles import PhotoError, expertise_name_normalise, photo_prepare
 
 
 class SignupExtraForm(forms.Form):
@@ -111,6 +111,7 @@ class ProfileForm(forms.ModelForm):
             "pronouns",
             "job_title",
             "organisation",
+            "proposed_organisation",
             "region",
             "bio",
             "website",
@@ -128,7 +129,18 @@ class ProfileForm(forms.ModelForm):
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
         formfield_callback = _profile_formfield
 
-    field_order = ["name", "pronouns", "job_title", "organisation", "region", "time_zone", "bio", "expertise"]
+    field_order = [
+        "name",
+        "show_in_directory",
+        "pronouns",
+        "job_title",
+        "organisation",
+        "proposed_organisation",
+        "region",
+        "time_zone",
+        "bio",
+        "expertise",
+    ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,6 +152,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["time_zone"].initial = user.time_zone
         self.fields["region"].choices = [("", "Prefer not to say"), *self.fields["region"].choices[1:]]
         self.fields["organisation"].empty_label = "Not listed / prefer not to say"
+        self.fields["proposed_organisation"].label = "Not in the list? Type your organisation"
+        self.fields[
+            "proposed_organisation"
+        ].help_text = (
+            "We add it to the list after a quick check by an officer; until then it is shown only to officers."
+        )
         if self.instance.pk:
             self.fields["expertise"].initial = ", ".join(t.name for t in self.instance.expertise.all())
         self.fields["expertise"].widget.attrs.update(
@@ -160,6 +178,17 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError("Please enter your name.")
         return name
 
+    def clean_proposed_organisation(self):
+        return " ".join((self.cleaned_data.get("proposed_organisation") or "").split())
+
+    def clean(self):
+        cleaned = super().clean()
+        # A chosen organisation from the list wins: the proposal is only for one that is not there.
+        if cleaned.get("organisation"):
+            cleaned["proposed_organisation"] = ""
+            self.instance.proposed_organisation = ""
+        return cleaned
+
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         self.cleaned_data["photo_prepared"] = None
@@ -175,7 +204,7 @@ class ProfileForm(forms.ModelForm):
         """Comma-separated names to a list; spaces inside a name are kept ("staff development")."""
         cleaned = []
         for tag in self.cleaned_data.get("expertise", "").split(","):
-            tag = " ".join(tag.split())
+            tag = expertise_name_normalise(tag)
             if len(tag) > 60:
                 raise forms.ValidationError(f'Keep each area under 60 characters: "{tag[:30]}..." is too long.')
             if tag and tag.lower() not in {t.lower() for t in cleaned}:
@@ -186,20 +215,16 @@ class ProfileForm(forms.ModelForm):
 
 
 class IndividualMembershipForm(forms.Form):
-    membership_number = forms.CharField(
-        label="Membership number",
-        max_length=20,
-        help_text="As printed on your membership confirmation: up to 3 capital letters and 4 to 10 digits, "
-        "for example M123456.",
-    )
+    membership_number = forms.CharField(label="Membership number", max_length=20)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "membership_number"
+        ].help_text = f"As printed on your membership confirmation, e.g. {settings.MEMBERSHIP_NUMBER_EXAMPLE}."
 
     def clean_membership_number(self):
-        number = "".join(self.cleaned_data["membership_number"].split()).upper()
-        if not re.fullmatch(r"[A-Z]{0,3}\d{4,10}", number):
-            raise forms.ValidationError(
-                "A membership number is up to 3 capital letters followed by 4 to 10 digits, for example M123456."
-            )
-        return number
+        return membership_number_clean(self.cleaned_data["membership_number"])
 
 
 class SubGroupJoinForm(forms.Form):

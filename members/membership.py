@@ -6,10 +6,16 @@ members-only events call these functions; nothing else reads AssociationMembersh
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from members.models import AssociationMembership, Organisation
+from members.models.organisations import MembershipNumberFormat
 from members.outbox import email_later
+
+# Sent (inside the officer's transaction) when an officer verifies a membership claim, with membership=. The committee
+# relies on it: nominations waiting for the membership check go forward (members.committee.receivers).
+membership_verified = Signal()
 
 
 def is_current_association_member(user, today=None):
@@ -85,13 +91,23 @@ def organisations_offered_to(user):
     ]
 
 
+def membership_number_clean(value):
+    """
+    The number as stored: upper-cased, spaces removed. Raises ValidationError (with an example) unless it matches one of
+    settings.MEMBERSHIP_NUMBER_FORMATS.
+    """
+    number = "".join((value or "").split()).upper()
+    MembershipNumberFormat()(number)
+    return number
+
+
 def membership_claim_individual(*, user, membership_number):
     """The member says they hold individual membership; an officer checks the number and verifies it."""
 
     with transaction.atomic():
         membership, _ = AssociationMembership.objects.select_for_update().get_or_create(user=user)
         membership.kind = AssociationMembership.Kind.INDIVIDUAL
-        membership.membership_number = membership_number.strip().upper()
+        membership.membership_number = membership_number_clean(membership_number)
         membership.organisation = None
         _reset_decision(membership)
         membership.full_clean()
@@ -179,6 +195,7 @@ def membership_verify(*, membership, officer):
         membership.full_clean()
         membership.save()
         _email_decision_on_commit(membership)
+        membership_verified.send(sender=AssociationMembership, membership=membership)
     return membership
 
 

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.http import Http404
+from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from members.models import ExpertiseTag, Profile, TaggedExpertise
@@ -80,6 +82,8 @@ def profile_update(*, profile, form):
             profile.photo.save(new_photo.name, new_photo, save=False)
         elif form.cleaned_data.get("photo") is False:  # "clear" ticked
             profile.photo = ""
+        # Saving the form is a choice about the directory listing: the welcome checklist ticks that item.
+        profile.directory_chosen_at = timezone.now()
         profile.full_clean()
         profile.save()
         profile.expertise.set(form.cleaned_data["expertise"])
@@ -94,6 +98,10 @@ def profile_for_viewer(*, user_id, viewer):
     profile = (
         Profile.objects.select_related("user", "organisation").prefetch_related("expertise").filter(user_id=user_id)
     ).first()
+    if profile is None and user_id == viewer.pk:
+        # The member's own page opens even before they have saved a profile ("My profile" in the account menu).
+        profile_get_or_create(user=viewer)
+        return profile_for_viewer(user_id=user_id, viewer=viewer)
     if profile is None:
         raise Http404("No such member.")
     if profile.user_id == viewer.pk:
@@ -137,9 +145,15 @@ def _listed_tags():
     return ExpertiseTag.objects.filter(Exists(listed))
 
 
+def expertise_name_normalise(name):
+    """One spelling per area of expertise: surrounding spaces stripped, runs of spaces collapsed to one. Case is kept
+    as first written; "Accessibility" and "accessibility" are one tag (TAGGIT_CASE_INSENSITIVE finds it)."""
+    return " ".join((name or "").split())
+
+
 def expertise_in_use():
     """Tags at least one listed member carries: the directory's filter offers these."""
-    return _listed_tags().order_by("name")
+    return _listed_tags().order_by(Lower("name"), "name")
 
 
 def expertise_suggestions(*, prefix, limit=10):
@@ -150,12 +164,29 @@ def expertise_suggestions(*, prefix, limit=10):
     if not prefix:
         return []
     tags = _listed_tags()
-    starts = list(tags.filter(name__istartswith=prefix).order_by("name").values_list("name", flat=True)[:limit])
+    starts = list(tags.filter(name__istartswith=prefix).order_by(Lower("name")).values_list("name", flat=True)[:limit])
     if len(starts) < limit:
         starts += list(
             tags.filter(name__icontains=prefix)
             .exclude(name__istartswith=prefix)
-            .order_by("name")
+            .order_by(Lower("name"))
             .values_list("name", flat=True)[: limit - len(starts)]
         )
     return starts
+
+
+def profile_directory_choose(*, user, listed):
+    """The member chooses, from the welcome checklist, whether to be listed in the directory of expertise."""
+    with transaction.atomic():
+        profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+        profile.show_in_directory = listed
+        profile.directory_chosen_at = timezone.now()
+        profile.save(update_fields=["show_in_directory", "directory_chosen_at", "updated_at"])
+    return profile
+
+
+def welcome_checklist_hide(*, user, hidden=True):
+    """Hide the welcome checklist (it no longer opens by itself), or show it again from the account menu."""
+    user.welcome_dismissed_at = timezone.now() if hidden else None
+    user.save(update_fields=["welcome_dismissed_at"])
+    return user

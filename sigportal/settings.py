@@ -5,6 +5,7 @@ Every environment variable is listed in README.md and .env.example. With none se
 embedded defaults: SQLite under var/, Celery tasks run inline, mail is written as files under var/mail/.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -198,6 +199,23 @@ SIG_NAME = env.str("SIG_NAME", default="Learning Technology Inclusion SIG")
 SIG_SHORT_NAME = env.str("SIG_SHORT_NAME", default="LT Inclusion SIG")
 ASSOCIATION_NAME = env.str("ASSOCIATION_NAME", default="Association for Learning Technology Practice")
 ASSOCIATION_URL = env.str("ASSOCIATION_URL", default="")
+# The association's membership number formats: regular expressions, separated by ";" (a pattern may hold commas),
+# each matched against the whole number once upper-cased with spaces removed. Members' claims (membership page and
+# nomination form, members.membership.membership_number_clean) accept any of them; the example is shown next to the
+# field. A pattern that does not compile stops the portal at start-up rather than refusing every member later.
+MEMBERSHIP_NUMBER_FORMATS = [
+    pattern.strip()
+    for pattern in env.str("MEMBERSHIP_NUMBER_FORMATS", default=r"[A-Z]{0,3}\d{4,10};[A-Z]{2,6}-\d{3,10}").split(";")
+    if pattern.strip()
+]
+for _pattern in MEMBERSHIP_NUMBER_FORMATS:
+    try:
+        re.compile(_pattern)
+    except re.error as _error:
+        raise ImproperlyConfigured(
+            f"MEMBERSHIP_NUMBER_FORMATS: {_pattern!r} is not a regular expression ({_error})."
+        ) from _error
+MEMBERSHIP_NUMBER_EXAMPLE = env.str("MEMBERSHIP_NUMBER_EXAMPLE", default="ALTP-20417")
 # The public contact route is the committee's contact form; this address is only the sender of the portal's mail.
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SIG_SHORT_NAME} <noreply@sigportal.invalid>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
@@ -406,7 +424,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the email logs the new member in, when it happens in the browser they signed up in (allauth 65 checks
+# the sign-up is pending in that session, so a leaked link logs nobody in); members.adapter then opens the welcome
+# checklist. Confirmed elsewhere, they log in as usual.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"

@@ -20,6 +20,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
     path("principles/", views.principles, name="principles"),
+    path("welcome/", views.welcome, name="welcome"),
+    path("welcome/hide/", views.welcome_hide, name="welcome-hide"),
+    path("welcome/directory/", views.welcome_directory, name="welcome-directory"),
     path("health/", views.health, name="health"),
     # Before allauth's own: the same page, with a 404 status for a bad link.
     path("accounts/confirm-email/<str:key>/", ConfirmEmailView.as_view(), name="account_confirm_email"),

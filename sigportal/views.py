@@ -1,19 +1,24 @@
 import sys
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connections
-from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from events.selectors import upcoming_for_home
 from forums.selectors import latest_topics_for
 from members.principles import current_principles
+from members.profiles import profile_directory_choose, welcome_checklist_hide
 from sigportal.models import WorkerHeartbeat
+from sigportal.welcome import welcome_checklist
 
 
 def home(request):
@@ -24,6 +29,46 @@ def home(request):
         "latest_topics": SimpleLazyObject(lambda: latest_topics_for(request.user, limit=5)),
     }
     return render(request, "sigportal/home.html", context)
+
+
+@login_required
+def welcome(request):
+    """The welcome checklist: first steps that tick themselves when done; it can be hidden and reopened."""
+    steps, listed = welcome_checklist(request.user)
+    context = {
+        "steps": steps,
+        "done_count": sum(step.done for step in steps),
+        "listed": listed,
+        "hidden": request.user.welcome_dismissed_at is not None,
+    }
+    return render(request, "sigportal/welcome.html", context)
+
+
+@login_required
+@require_POST
+def welcome_hide(request):
+    """Hide the checklist (it stops opening by itself) or bring it back; the account menu always reaches it."""
+    hidden = request.POST.get("hidden") != "0"
+    welcome_checklist_hide(user=request.user, hidden=hidden)
+    if hidden:
+        messages.info(request, "The checklist is hidden. Reopen it any time from your account menu: Getting started.")
+        return redirect("home")
+    return redirect("welcome")
+
+
+@login_required
+@require_POST
+def welcome_directory(request):
+    """The directory choice, made on the checklist itself: listed or not, explained there."""
+    choice = request.POST.get("listed")
+    if choice not in {"1", "0"}:
+        return HttpResponseBadRequest("Choose whether to be listed in the directory.")
+    profile_directory_choose(user=request.user, listed=choice == "1")
+    if choice == "1":
+        messages.success(request, "You are listed in the directory. Choose what it shows on your profile page.")
+    else:
+        messages.success(request, "You are not listed in the directory. You can change this on your profile.")
+    return redirect("welcome")
 
 
 def principles(request):

@@ -45,8 +45,8 @@ def browser_log_in(page, user, password, secret=TOTP_SECRET):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     page.get_by_label("Code").fill(current_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     # Logged in only once the code has been accepted and the browser has left the code page.
     page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)

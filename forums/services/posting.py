@@ -14,6 +14,7 @@ from .log import Action, moderation_log
 from .rules import (
     LINK_PATTERN,
     check_may_post,
+    check_name_shown_on_purpose,
     check_pace,
     clean_body,
     clean_title,
@@ -95,8 +96,11 @@ def announcement_topic_create(*, title, body, author):
     )
 
 
-def post_create(*, topic, author, body, is_anonymous=False):
-    """Reply in a topic. Returns the post; it may wait for a moderator (its status_reason says why)."""
+def post_create(*, topic, author, body, is_anonymous=False, show_name_confirmed=False):
+    """
+    Reply in a topic. Returns the post; it may wait for a moderator (its status_reason says why). A member who
+    posted anonymously in the topic must confirm (show_name_confirmed) before a reply shows their name.
+    """
     forum = topic.forum
     check_may_post(user=author, forum=forum, is_anonymous=is_anonymous)
     moderator = permissions.can_moderate(author, forum)
@@ -108,6 +112,9 @@ def post_create(*, topic, author, body, is_anonymous=False):
             raise NotAllowed("This topic is locked: nobody can reply to it.")
         if topic.status != Status.VISIBLE and not moderator:
             raise NotAllowed("This topic is waiting for a moderator; replies open when it is approved.")
+        check_name_shown_on_purpose(
+            user=author, topic=topic, is_anonymous=is_anonymous, show_name_confirmed=show_name_confirmed
+        )
         check_pace(user=author, topic=topic)
         status, reason = initial_status(user=author, forum=forum, body=body, is_topic=False)
         post = Post(

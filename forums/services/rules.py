@@ -9,8 +9,9 @@ from django.conf import settings
 from django.utils import dateformat, timezone
 
 from forums import permissions
-from forums.errors import ForumError, NotAllowed, PrinciplesNotAccepted, Suspended, TooSoon
+from forums.errors import ForumError, NameNotConfirmed, NotAllowed, PrinciplesNotAccepted, Suspended, TooSoon
 from forums.models import Post, Status
+from forums.selectors import posts_anonymously_in
 from members.roles import is_moderator
 
 from .suspensions import active_suspension
@@ -66,6 +67,18 @@ def check_may_post(*, user, forum, is_anonymous):
         raise Suspended(f"You are suspended from posting until {until}. The reason given: {suspension.reason}")
     if is_anonymous and not forum.allow_anonymous:
         raise NotAllowed("This forum does not allow anonymous posts.", field="is_anonymous")
+
+
+def check_name_shown_on_purpose(*, user, topic, is_anonymous, show_name_confirmed):
+    """A member who posted anonymously in this topic confirms before a reply shows their name."""
+    if is_anonymous or show_name_confirmed:
+        return
+    if posts_anonymously_in(user, topic):
+        raise NameNotConfirmed(
+            "You posted anonymously in this topic. To post this reply under your name, tick 'Yes, show my name'; "
+            "to stay anonymous, tick 'Post as an anonymous member'.",
+            field="show_my_name",
+        )
 
 
 def check_pace(*, user, topic=None):

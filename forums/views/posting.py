@@ -62,7 +62,8 @@ def topic_reply(request, forum_slug, topic_slug):
         quoted = selectors.post_for(request.user, int(quote_id))
         if quoted is not None and quoted.topic_id == topic.pk:
             initial["body"] = _quote(quoted)
-    form = ReplyForm(request.POST or None, forum=topic.forum, initial=initial)
+    anonymous_here = selectors.posts_anonymously_in(request.user, topic)
+    form = ReplyForm(request.POST or None, forum=topic.forum, initial=initial, anonymous_here=anonymous_here)
     if request.method == "POST" and form.is_valid():
         try:
             post = posting.post_create(
@@ -70,6 +71,7 @@ def topic_reply(request, forum_slug, topic_slug):
                 author=request.user,
                 body=form.cleaned_data["body"],
                 is_anonymous=form.cleaned_data.get("is_anonymous", False),
+                show_name_confirmed=form.cleaned_data.get("show_my_name", False),
             )
         except PrinciplesNotAccepted:
             return principles_redirect(request, topic.get_absolute_url())
@@ -82,7 +84,12 @@ def topic_reply(request, forum_slug, topic_slug):
                 messages.success(request, "Your reply is posted.")
             return redirect(post.get_absolute_url())
     status = 400 if request.method == "POST" else 200
-    return render(request, "forums/reply_form.html", {"topic": topic, "form": form}, status=status)
+    return render(
+        request,
+        "forums/reply_form.html",
+        {"topic": topic, "form": form, "anonymous_here": anonymous_here},
+        status=status,
+    )
 
 
 def _quote(post):

@@ -57,12 +57,14 @@ def topic_detail(request, forum_slug, topic_slug):
     )
     reading.topic_mark_read(member=user, topic=topic, up_to=shown.read_up_to)
     moderator = shown.is_moderator
+    anonymous_here = selectors.posts_anonymously_in(user, topic)
     context = {
         "topic": topic,
         "forum": topic.forum,
         "page": shown.page,
         "posts": shown.posts,
-        "reply_form": ReplyForm(forum=topic.forum),
+        "reply_form": ReplyForm(forum=topic.forum, anonymous_here=anonymous_here),
+        "anonymous_here": anonymous_here,
         "can_reply": permissions.can_reply(user, topic) and (topic.status == Status.VISIBLE or moderator),
         "needs_principles": permissions.needs_principles(user),
         "principles_url": accept_url(request.path),

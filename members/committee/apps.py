@@ -7,3 +7,9 @@ class CommitteeConfig(AppConfig):
     name = "members.committee"
     label = "committee"
     verbose_name = "Committee"
+
+    def ready(self):
+        # Imported once the app registry is ready: the receivers reach the models through the services.
+        from members.committee.receivers import connect
+
+        connect()

@@ -9,6 +9,7 @@ import datetime
 import zoneinfo
 
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from members.committee.models import (
@@ -230,7 +231,42 @@ def _seed_open_call(roles, today):
         if created:
             NominationAnswer.objects.create(nomination=nomination, question=attend, answer="Yes")
             NominationAnswer.objects.create(nomination=nomination, question=region, answer=where)
+    _seed_nomination_awaiting_membership_check(call, roles, attend)
     return call
+
+
+def _seed_nomination_awaiting_membership_check(call, roles, attend):
+    """A member not yet verified nominated themselves with a proof: officers verify it from the nomination's page."""
+    email = "tamsin.oduya@demo.sigportal.test"
+    member, created = User.objects.get_or_create(email=email, defaults={"name": "Tamsin Oduya"})
+    if created:
+        member.set_password(DEMO_PASSWORD)
+        member.save()
+    EmailAddress.objects.get_or_create(user=member, email=email, defaults={"verified": True, "primary": True})
+    AssociationMembership.objects.get_or_create(
+        user=member,
+        defaults={
+            "kind": AssociationMembership.Kind.INDIVIDUAL,
+            "status": AssociationMembership.Status.UNVERIFIED,
+            "membership_number": "ALTP-20417",
+        },
+    )
+    text = "I keep the accounts of two local charities and would like to help the group plan its budget."
+    nomination, created = Nomination.objects.get_or_create(
+        call=call,
+        role=roles["officers"],
+        nominee=member,
+        defaults={
+            "statement": text,
+            "word_count": nominations.count_words(text),
+            "status": Nomination.Status.AWAITING_MEMBERSHIP,
+            "proof_kind": Nomination.Proof.UPLOAD,
+        },
+    )
+    if created:
+        proof = b"%PDF-1.4\n%Demo membership card\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+        nomination.proof_file.save("membership-card.pdf", ContentFile(proof), save=True)
+        NominationAnswer.objects.create(nomination=nomination, question=attend, answer="Yes")
 
 
 def _seed_closed_call(roles, officer):

@@ -37,7 +37,7 @@ def contact_message(*, contact_id, copy=False):
 
 
 def nomination(*, nomination_id, kind):
-    """Tell a nominee their nomination was received, updated, withdrawn, accepted or declined."""
+    """Tell a nominee their nomination was received, updated, withdrawn, accepted, declined or moved on."""
     nomination = Nomination.objects.select_related("call", "role", "nominee").filter(pk=nomination_id).first()
     if nomination is None:
         return None

@@ -2,6 +2,7 @@
 work."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from members.committee.models import CommitteeRole, Nomination
@@ -42,9 +43,26 @@ class NominationForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
     )
 
-    def __init__(self, *args, call, nomination=None, **kwargs):
+    def __init__(self, *args, call, nomination=None, membership_check=False, membership_number="", **kwargs):
         super().__init__(*args, **kwargs)
         self.call = call
+        # A member not yet verified claims membership here: a number and an uploaded proof (membership_check).
+        self.membership_check = membership_check
+        if membership_check:
+            self.fields["membership_number"] = forms.CharField(
+                label="Your association membership number",
+                max_length=30,
+                required=False,
+                initial=membership_number,
+                help_text=f"As printed on your membership confirmation, e.g. {settings.MEMBERSHIP_NUMBER_EXAMPLE}.",
+            )
+            self.fields["proof_file"].label = "Proof of membership (PDF, PNG or JPEG, up to 5 MB)"
+            self.fields[
+                "proof_file"
+            ].help_text = (
+                "A membership card, confirmation email or invoice showing your name. Only committee officers see it."
+            )
+            self.fields["proof_kind"].required = False
         self.fields["statement"].widget.attrs.update({"data-word-limit": call.word_limit})
         self.fields[
             "statement"

@@ -15,6 +15,7 @@ from members.committee.models import (
     NominationCall,
     VoterRoll,
 )
+from members.models import AssociationMembership
 from members.roles import STAFF_PERMISSION_SETS
 
 CANDIDATE_STATUSES = [Nomination.Status.ACCEPTED, Nomination.Status.ELECTED, Nomination.Status.APPOINTED]
@@ -203,3 +204,10 @@ def call_page(call, user, now):
             }
         )
     return {"rows": rows, "election_rows": election_rows}
+
+
+def membership_claim_of(user):
+    """The member's association membership claim (number, status), or None: the nomination form shows it."""
+    if not user.is_authenticated:
+        return None
+    return AssociationMembership.objects.select_related("organisation").filter(user=user).first()

@@ -119,12 +119,18 @@ def call_detail(request, slug):
 
 
 def _nomination_form_page(request, *, call, role, nomination=None):
+    membership_check = nominations.needs_membership_check(request.user) and (
+        nomination is None or nomination.status == Nomination.Status.AWAITING_MEMBERSHIP
+    )
+    claim = selectors.membership_claim_of(request.user) if membership_check else None
     form = NominationForm(
         request.POST or None,
         request.FILES or None,
         call=call,
         nomination=nomination,
         initial={"statement": nomination.statement, "proof_kind": nomination.proof_kind} if nomination else None,
+        membership_check=membership_check,
+        membership_number=claim.membership_number if claim else "",
     )
     status = 200
     if request.method == "POST":
@@ -138,6 +144,7 @@ def _nomination_form_page(request, *, call, role, nomination=None):
                         answers=form.answers(),
                         proof_kind=data["proof_kind"],
                         proof_file=data.get("proof_file"),
+                        membership_number=data.get("membership_number"),
                     )
                     messages.success(request, f"Your nomination for {role} is updated. We have emailed you a copy.")
                 else:
@@ -149,11 +156,20 @@ def _nomination_form_page(request, *, call, role, nomination=None):
                         answers=form.answers(),
                         proof_kind=data["proof_kind"],
                         proof_file=data.get("proof_file"),
+                        membership_number=data.get("membership_number"),
                     )
-                    messages.success(
-                        request,
-                        f"Thank you: your nomination for {role} is submitted. We have emailed you a copy.",
-                    )
+                    if membership_check:
+                        messages.success(
+                            request,
+                            f"Thank you: your nomination for {role} is saved and awaits the membership check. "
+                            "An officer checks your membership and proof; then it goes forward. "
+                            "We have emailed you a copy.",
+                        )
+                    else:
+                        messages.success(
+                            request,
+                            f"Thank you: your nomination for {role} is submitted. We have emailed you a copy.",
+                        )
                 return redirect(call.get_absolute_url())
             except committee_errors.NominationError as exc:
                 form.add_error(None, str(exc))
@@ -164,7 +180,15 @@ def _nomination_form_page(request, *, call, role, nomination=None):
                 else:
                     form.add_error(None, exc.messages)
         status = 400
-    context = {"form": form, "call": call, "role": role, "nomination": nomination, "closed": call.is_closed()}
+    context = {
+        "form": form,
+        "call": call,
+        "role": role,
+        "nomination": nomination,
+        "closed": call.is_closed(),
+        "membership_check": membership_check,
+        "claim": claim,
+    }
     return render(request, "members/committee/nomination_form.html", context, status=status)
 
 
@@ -179,9 +203,9 @@ def nomination_create(request, slug, role_slug):
     )
     if existing and request.method == "GET":
         return redirect("committee:nomination-edit", pk=existing.pk)
-    problem = nominations.membership_problem(request.user)
-    if problem or not call.is_open():
-        context = {"call": call, "role": role, "problem": problem, "closed": call.is_closed()}
+    if not call.is_open():
+        # A member without a verified membership is not stopped here: the form asks for the claim and its proof.
+        context = {"call": call, "role": role, "closed": call.is_closed()}
         return render(request, "members/committee/nomination_blocked.html", context, status=403)
     return _nomination_form_page(request, call=call, role=role)
 
@@ -191,8 +215,7 @@ def nomination_edit(request, pk):
     nomination = get_object_or_404(Nomination.objects.select_related("call", "role"), pk=pk, nominee=request.user)
     if nomination.status == Nomination.Status.WITHDRAWN:
         raise Http404("This nomination was withdrawn.")
-    editable = {Nomination.Status.SUBMITTED, Nomination.Status.ACCEPTED}
-    if nomination.call.is_closed() or nomination.status not in editable:
+    if nomination.call.is_closed() or nomination.status not in Nomination.CHANGEABLE:
         context = {
             "call": nomination.call,
             "role": nomination.role,

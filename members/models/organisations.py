@@ -1,7 +1,29 @@
+import re
+
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class MembershipNumberFormat:
+    """
+    A membership number matches one of settings.MEMBERSHIP_NUMBER_FORMATS (read on each check, so the setting, not a
+    migration, decides). The membership page and the nomination form clean numbers with it before saving.
+    """
+
+    def __call__(self, value):
+        if value and not any(re.fullmatch(pattern, value) for pattern in settings.MEMBERSHIP_NUMBER_FORMATS):
+            raise ValidationError(
+                "We do not recognise this membership number. Type it as printed on your membership confirmation, "
+                f"for example {settings.MEMBERSHIP_NUMBER_EXAMPLE}.",
+                code="membership_number",
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, MembershipNumberFormat)
 
 
 class Organisation(models.Model):
@@ -70,12 +92,7 @@ class AssociationMembership(models.Model):
     membership_number = models.CharField(
         max_length=20,
         blank=True,
-        validators=[
-            RegexValidator(
-                r"^[A-Z]{0,3}\d{4,10}$",
-                "A membership number is up to 3 capital letters followed by 4 to 10 digits, for example M123456.",
-            )
-        ],
+        validators=[MembershipNumberFormat()],
     )
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="memberships"

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models.functions import Lower
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
@@ -35,7 +36,8 @@ class ExpertiseTag(TagBase):
     class Meta:
         verbose_name = "area of expertise"
         verbose_name_plural = "areas of expertise"
-        ordering = ["name"]
+        # "accessibility" sorts with "Accessibility", not after every capitalised tag.
+        ordering = [Lower("name"), "name"]
 
 
 class TaggedExpertise(ItemBase):
@@ -85,6 +87,12 @@ class Profile(models.Model):
         related_name="profiles",
         help_text="Your employer or institution.",
     )
+    proposed_organisation = models.CharField(
+        "organisation not in the list",
+        max_length=200,
+        blank=True,
+        help_text="Named by the member when their organisation was not in the list; officers see it in verification.",
+    )
     region = models.CharField(max_length=40, choices=Region.choices, blank=True, help_text="Where you are based.")
     bio = models.TextField(
         "short bio",
@@ -107,8 +115,12 @@ class Profile(models.Model):
     show_in_directory = models.BooleanField(
         "list me in the directory of expertise",
         default=False,
-        help_text="Other logged-in members can find you and see your profile page. Off until you turn it on.",
+        help_text="Logged-in members can find you by name, organisation and expertise, and open your profile page "
+        "(with only what you choose to share below). Visitors never see it; your email address is never shown. "
+        "Off until you turn it on; you can change it at any time.",
     )
+    # When the member last chose whether to be listed (profile form or welcome checklist): the checklist ticks it.
+    directory_chosen_at = models.DateTimeField(null=True, blank=True, editable=False)
     share_organisation = models.BooleanField("show my organisation", default=True)
     share_region = models.BooleanField("show my region", default=True)
     share_bio = models.BooleanField("show my bio", default=True)

@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -48,6 +49,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField("admin access", default=False, help_text="Can log in to the officers' admin site.")
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField("joined", default=timezone.now)
+    # The welcome checklist (sigportal.welcome) opens after sign-up until the member hides it; the account menu's
+    # "Getting started" reopens it. Kept on the user so the header and home page need no query to know.
+    welcome_dismissed_at = models.DateTimeField("welcome checklist hidden", null=True, blank=True)
 
     objects = UserManager()
 
@@ -59,6 +63,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = "user"
         verbose_name_plural = "users"
         ordering = ["name", "email"]
+
+    WELCOME_OPEN_DAYS = 60
+
+    @property
+    def welcome_open(self):
+        """The home page offers the welcome checklist to a member who joined lately and has not hidden it."""
+        recent = self.date_joined >= timezone.now() - datetime.timedelta(days=self.WELCOME_OPEN_DAYS)
+        return self.welcome_dismissed_at is None and recent
 
     def __str__(self):
         return self.name or self.email

@@ -13,7 +13,7 @@ def test_member_edits_profile_opts_in_and_finds_themselves_by_expertise(page, ax
 
     login(page, me.email, PASSWORD)
     page.get_by_role("button", name="Wren Castellane").click()
-    page.get_by_role("link", name="Your profile").click()
+    page.get_by_role("link", name="Edit my profile").click()
     page.get_by_role("heading", name="Your profile").wait_for()
 
     page.get_by_label("Pronouns").fill("she/her")

@@ -19,7 +19,7 @@ def _names(response):
 def test_visitor_gets_the_log_in_page_for_the_directory(client):
     response = client.get("/directory/", follow=True)
     assert response.redirect_chain[0][0] == "/accounts/login/?next=/directory/"
-    assert b"Sign In" in response.content
+    assert b"Log in" in response.content
 
 
 def test_visitor_cannot_use_tag_pages_or_suggestions(client):

@@ -42,12 +42,27 @@ def test_member_claims_individual_membership_with_a_valid_number(member_client, 
     assert b"M123456" in response.content  # the member sees their own number
 
 
+def test_the_associations_own_format_is_accepted_and_the_example_is_shown(member_client, member):
+    assert "e.g. ALTP-20417" in member_client.get(PAGE).content.decode()
+    member_client.post(PAGE, {"claim": "individual", "membership_number": "altp-20417"})
+    assert AssociationMembership.objects.get(user=member).membership_number == "ALTP-20417"
+
+
+def test_membership_number_formats_are_a_setting(member_client, member, settings):
+    settings.MEMBERSHIP_NUMBER_FORMATS = [r"LT/\d{6}"]
+    settings.MEMBERSHIP_NUMBER_EXAMPLE = "LT/123456"
+    response = member_client.post(PAGE, {"claim": "individual", "membership_number": "ALTP-20417"})
+    assert "for example LT/123456" in " ".join(response.context["form"].errors["membership_number"])
+    member_client.post(PAGE, {"claim": "individual", "membership_number": "lt/654321"})
+    assert AssociationMembership.objects.get(user=member).membership_number == "LT/654321"
+
+
 @pytest.mark.parametrize("number", ["ABCD1234", "M12", "12-34-56", "M1234567890123"])
 def test_a_membership_number_in_the_wrong_form_is_refused_next_to_the_field(member_client, member, number):
     response = member_client.post(PAGE, {"claim": "individual", "membership_number": number})
     assert response.status_code == 200
     errors = response.context["form"].errors["membership_number"]
-    assert any("up to 3 capital letters" in e or "at most 20" in e for e in errors)
+    assert any("We do not recognise this membership number" in e or "at most 20" in e for e in errors)
     assert f'value="{number}"' in response.content.decode()  # what was typed is kept
     assert not AssociationMembership.objects.filter(user=member).exists()
 

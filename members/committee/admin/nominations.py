@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -20,6 +20,8 @@ from members.committee.models import (
     NominationQuestion,
 )
 from members.committee.services import nominations
+from members.membership import MembershipError, membership_verify
+from members.models import AssociationMembership
 
 # Which buttons a nomination's page offers, by its status (the services refuse the rest anyway).
 ACCEPTABLE = {Nomination.Status.SUBMITTED, Nomination.Status.DECLINED}
@@ -93,6 +95,7 @@ class NominationAdmin(admin.ModelAdmin):
         "statement",
         "word_count",
         "proof",
+        "membership_claim",
         "decline_reason",
         "reviewed_by",
         "reviewed_at",
@@ -108,6 +111,57 @@ class NominationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="association membership")
+    def membership_claim(self, obj):
+        """The nominee's claim beside the nomination, with a button to verify it (which moves the nomination on)."""
+        claim = AssociationMembership.objects.select_related("organisation").filter(user=obj.nominee_id).first()
+        if claim is None or claim.kind == AssociationMembership.Kind.NONE:
+            return "No membership claimed."
+        what = claim.get_kind_display()
+        if claim.membership_number:
+            what += f", number {claim.membership_number}"
+        if claim.organisation:
+            what += f", through {claim.organisation}"
+        summary = format_html("{} ({})", what, claim.get_status_display())
+        if claim.status == AssociationMembership.Status.VERIFIED:
+            return summary
+        url = reverse("admin:committee_nomination_verify_membership", args=[obj.pk])
+        # The change page is itself one form: the button posts it (with its CSRF token) to the verify address.
+        return format_html(
+            '{}<br><button type="submit" class="button" formaction="{}" formmethod="post" formnovalidate>'
+            "Verify membership{}</button>"
+            '<div class="help">Check the number and the uploaded proof first. Verifying tells the member by email'
+            "{}.</div>",
+            summary,
+            url,
+            " and move the nomination on" if obj.status == Nomination.Status.AWAITING_MEMBERSHIP else "",
+            " and moves this nomination on to review" if obj.status == Nomination.Status.AWAITING_MEMBERSHIP else "",
+        )
+
+    def verify_membership_view(self, request, pk):
+        nomination = get_object_or_404(Nomination.objects.select_related("nominee"), pk=pk)
+        change_url = reverse("admin:committee_nomination_change", args=[pk])
+        if request.method != "POST":
+            return redirect(change_url)
+        if not request.user.has_perm("members.change_associationmembership"):
+            raise PermissionDenied("Only officers who verify memberships can do this.")
+        claim = AssociationMembership.objects.filter(user=nomination.nominee).first()
+        if claim is None:
+            self.message_user(request, f"{nomination.nominee} has not claimed a membership.", messages.ERROR)
+            return redirect(change_url)
+        try:
+            membership_verify(membership=claim, officer=request.user)
+        except MembershipError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            nomination.refresh_from_db()
+            self.message_user(
+                request,
+                f"{nomination.nominee}'s membership is verified; this nomination is now "
+                f"{nomination.get_status_display().lower()}. The member has been emailed.",
+            )
+        return redirect(change_url)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -139,6 +193,11 @@ class NominationAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "<int:pk>/verify-membership/",
+                self.admin_site.admin_view(self.verify_membership_view),
+                name="committee_nomination_verify_membership",
+            ),
             path(
                 "<path:object_id>/decide/<str:decision>/",
                 self.admin_site.admin_view(self.decide_view),

@@ -127,6 +127,9 @@ class Nomination(models.Model):
     """A member puts themselves forward for one role in one call."""
 
     class Status(models.TextChoices):
+        # A member not yet verified nominated themselves, claiming membership with proof: an officer checks the
+        # claim (from the nomination's admin page), and verifying it moves the nomination on to "submitted".
+        AWAITING_MEMBERSHIP = "awaiting", "Awaiting membership check"
         SUBMITTED = "submitted", "Submitted"
         ACCEPTED = "accepted", "Accepted as candidate"
         DECLINED = "declined", "Declined"
@@ -168,10 +171,12 @@ class Nomination(models.Model):
     def __str__(self):
         return f"{self.nominee} for {self.role} ({self.call})"
 
+    CHANGEABLE = (Status.AWAITING_MEMBERSHIP, Status.SUBMITTED, Status.ACCEPTED)
+
     def may_change(self, now=None):
         """The nominee may still edit or withdraw it: the call is open and officers have not declined it (nor has the
         nominee withdrawn it). The call page offers the buttons by this; the services refuse by it."""
-        return self.status in {self.Status.SUBMITTED, self.Status.ACCEPTED} and self.call.is_open(now)
+        return self.status in self.CHANGEABLE and self.call.is_open(now)
 
     @property
     def is_candidate(self):

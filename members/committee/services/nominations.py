@@ -5,6 +5,7 @@ review (accept / decline with a reason), and appointing candidates (uncontested 
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,7 +14,8 @@ from members.committee.errors import CommitteeError, NominationError
 from members.committee.models import CallRole, Election, Nomination, NominationAnswer
 from members.committee.selectors import candidates
 from members.committee.services.appointments import appointment_create
-from members.membership import is_current_association_member
+from members.membership import is_current_association_member, membership_claim_individual, membership_number_clean
+from members.models import AssociationMembership
 from members.notifications import notify, wants_email
 from members.outbox import email_later
 from members.uploads import check_document
@@ -42,19 +44,61 @@ def check_proof_file(upload):
 
 
 def membership_problem(user):
-    """Why this person cannot be nominated, with how to fix it; None if they can."""
+    """
+    Why this person cannot yet be a candidate, and what the nomination form asks of them instead; None if they hold a
+    current, verified association membership.
+    """
     if not user.is_authenticated:
         return "Log in to submit a nomination."
     if not is_current_association_member(user):
         return (
-            "Only current members of the association can be nominated, and we have no verified, current "
-            "association membership for you. Claim your membership (individual, or through your "
-            "organisation) "
-            "on your membership page at /account/membership/; an officer will verify it, then you can "
-            "come back "
-            "and submit your nomination before the deadline."
+            "Candidates must be current members of the association, and we have no verified membership for you yet. "
+            "You can still nominate yourself: the form asks for your membership number and proof of membership, "
+            "and your nomination waits as 'awaiting membership check' until an officer has checked them."
         )
     return None
+
+
+def needs_membership_check(user):
+    """The nomination form asks this member for a membership number and proof (they are not verified yet)."""
+    return user.is_authenticated and not is_current_association_member(user)
+
+
+def _check_membership_claim(*, nominee, membership_number, proof_file, has_proof):
+    """A member not yet verified gives a plausible membership number and uploads proof; returns the cleaned number."""
+    errors = {}
+    number = ""
+    if not (membership_number or "").strip():
+        errors["membership_number"] = (
+            "Give your association membership number (for example "
+            f"{settings.MEMBERSHIP_NUMBER_EXAMPLE}) so an officer can check it."
+        )
+    else:
+        try:
+            number = membership_number_clean(membership_number)
+        except ValidationError as exc:
+            errors["membership_number"] = exc.messages
+    if not proof_file and not has_proof:
+        errors["proof_file"] = (
+            "Upload proof of your membership (PDF, PNG or JPEG): an officer checks it before your nomination "
+            "goes forward."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return number
+
+
+def _claim_membership(nominee, number):
+    """Record the claim unless the same one already waits for an officer (a new claim would reset nothing useful)."""
+    current = AssociationMembership.objects.filter(user=nominee).first()
+    if (
+        current
+        and current.kind == AssociationMembership.Kind.INDIVIDUAL
+        and current.membership_number == number
+        and current.status == AssociationMembership.Status.UNVERIFIED
+    ):
+        return current
+    return membership_claim_individual(user=nominee, membership_number=number)
 
 
 def _check_window(call, now):
@@ -118,13 +162,27 @@ def _apply_proof(nomination, call, proof_kind, proof_file):
         nomination.proof_kind = proof_kind or Nomination.Proof.VERIFIED
 
 
-def nomination_submit(*, call, role, nominee, statement, answers=None, proof_kind=None, proof_file=None, now=None):
-    """A member nominates themselves for one role in a call. Raises NominationError or ValidationError."""
+def nomination_submit(
+    *,
+    call,
+    role,
+    nominee,
+    statement,
+    answers=None,
+    proof_kind=None,
+    proof_file=None,
+    membership_number=None,
+    now=None,
+):
+    """
+    A member nominates themselves for one role in a call. A member without a verified membership claims it here
+    (membership_number and an uploaded proof): the nomination then waits as "awaiting membership check" until an
+    officer verifies the claim. Raises NominationError or ValidationError.
+    """
     answers = answers or {}
     _check_window(call, now)
-    problem = membership_problem(nominee)
-    if problem:
-        raise NominationError(problem)
+    if not nominee.is_authenticated:
+        raise NominationError("Log in to submit a nomination.")
     if not CallRole.objects.filter(call=call, role=role).exists():
         raise NominationError(f"{role} is not open for nominations in this call.")
     existing = Nomination.objects.filter(call=call, role=role, nominee=nominee).first()
@@ -134,14 +192,25 @@ def nomination_submit(*, call, role, nominee, statement, answers=None, proof_kin
         )
     words = _check_statement(call, statement)
     _check_answers(call, answers)
+    number = None
+    if needs_membership_check(nominee):
+        number = _check_membership_claim(
+            nominee=nominee,
+            membership_number=membership_number,
+            proof_file=proof_file,
+            has_proof=bool(existing and existing.proof_file),
+        )
+        proof_kind = Nomination.Proof.UPLOAD
     nomination = existing or Nomination(call=call, role=role, nominee=nominee)
     nomination.statement = statement.strip()
     nomination.word_count = words
-    nomination.status = Nomination.Status.SUBMITTED
+    nomination.status = Nomination.Status.SUBMITTED if number is None else Nomination.Status.AWAITING_MEMBERSHIP
     _apply_proof(nomination, call, proof_kind, proof_file)
     nomination.full_clean(exclude=["proof_file"])
     try:
         with transaction.atomic():
+            if number is not None:
+                _claim_membership(nominee, number)
             nomination.save()
             _save_answers(nomination, answers)
             _queue_email(nomination, "received")
@@ -150,21 +219,51 @@ def nomination_submit(*, call, role, nominee, statement, answers=None, proof_kin
     return nomination
 
 
-def nomination_update(*, nomination, statement, answers=None, proof_kind=None, proof_file=None, now=None):
-    """The nominee edits their nomination before the deadline."""
+def nomination_update(
+    *, nomination, statement, answers=None, proof_kind=None, proof_file=None, membership_number=None, now=None
+):
+    """The nominee edits their nomination before the deadline (while it awaits the membership check, the claim too)."""
     answers = answers or {}
     _check_may_change(nomination, now, withdrawn="This nomination was withdrawn. Submit a new one instead.")
     words = _check_statement(nomination.call, statement)
     _check_answers(nomination.call, answers)
+    number = None
+    if nomination.status == Nomination.Status.AWAITING_MEMBERSHIP and needs_membership_check(nomination.nominee):
+        number = _check_membership_claim(
+            nominee=nomination.nominee,
+            membership_number=membership_number,
+            proof_file=proof_file,
+            has_proof=bool(nomination.proof_file),
+        )
+        proof_kind = Nomination.Proof.UPLOAD
     nomination.statement = statement.strip()
     nomination.word_count = words
     _apply_proof(nomination, nomination.call, proof_kind, proof_file)
     nomination.full_clean(exclude=["proof_file"])
     with transaction.atomic():
+        if number is not None:
+            _claim_membership(nomination.nominee, number)
         nomination.save()
         _save_answers(nomination, answers)
         _queue_email(nomination, "updated")
     return nomination
+
+
+def nominations_membership_verified(*, membership):
+    """
+    An officer verified this member's association membership: their nominations awaiting the check go forward to
+    officers' review, and each nominee is told. Runs in the officer's transaction (members.membership signal).
+    """
+    waiting = Nomination.objects.select_for_update().filter(
+        nominee_id=membership.user_id, status=Nomination.Status.AWAITING_MEMBERSHIP
+    )
+    moved = []
+    for nomination in waiting:
+        nomination.status = Nomination.Status.SUBMITTED
+        nomination.save(update_fields=["status", "updated_at"])
+        _queue_email(nomination, "membership_checked")
+        moved.append(nomination)
+    return moved
 
 
 def nomination_withdraw(*, nomination, now=None):
@@ -179,6 +278,11 @@ def nomination_withdraw(*, nomination, now=None):
 
 def nomination_accept(*, nomination, by):
     """Officers accept a nomination: the nominee becomes a candidate."""
+    if nomination.status == Nomination.Status.AWAITING_MEMBERSHIP:
+        raise NominationError(
+            f"{nomination.nominee}'s association membership is not verified yet: verify it first (the claim and its "
+            "proof are on the nomination's page), then accept the nomination."
+        )
     if nomination.status not in {Nomination.Status.SUBMITTED, Nomination.Status.DECLINED}:
         raise NominationError(f"{nomination} is {nomination.get_status_display().lower()}; it cannot be accepted.")
     with transaction.atomic():
@@ -195,7 +299,8 @@ def nomination_decline(*, nomination, by, reason):
     """Officers decline a nomination, saying why; the nominee is told the reason."""
     if not (reason or "").strip():
         raise NominationError("Give a reason: the nominee is told it.")
-    if nomination.status not in {Nomination.Status.SUBMITTED, Nomination.Status.ACCEPTED}:
+    declinable = {Nomination.Status.AWAITING_MEMBERSHIP, Nomination.Status.SUBMITTED, Nomination.Status.ACCEPTED}
+    if nomination.status not in declinable:
         raise NominationError(f"{nomination} is {nomination.get_status_display().lower()}; it cannot be declined.")
     with transaction.atomic():
         nomination.status = Nomination.Status.DECLINED

@@ -39,3 +39,12 @@ def test_demo_has_a_finished_stv_election_with_several_rounds(client):
     html = client.get(election.call.get_absolute_url()).content.decode()
     assert "Elected:</strong> Idris Penhallow, Saoirse Lindqvist" in html
     assert "Priya Castellano had the fewest votes" in html
+
+
+def test_demo_has_a_nomination_awaiting_the_membership_check_with_its_proof():
+    demo.seed()
+    demo_committee.seed()
+    demo_committee.seed()
+    nomination = Nomination.objects.get(nominee__email="tamsin.oduya@demo.sigportal.test")
+    assert nomination.status == Nomination.Status.AWAITING_MEMBERSHIP and nomination.proof_file
+    assert nomination.nominee.association_membership.membership_number == "ALTP-20417"

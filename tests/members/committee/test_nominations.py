@@ -171,14 +171,18 @@ def test_required_question_must_be_answered(client, call, nominee):
     assert Nomination.objects.count() == 0
 
 
-def test_non_member_is_told_why_and_how_to_fix_it(client, call, member):
+def test_non_member_gets_the_form_with_the_membership_claim_not_a_dead_end(client, call, member):
     log_in(client, member)
     response = client.get(f"/committee/calls/{call.slug}/nominate/chair/")
-    assert response.status_code == 403
+    assert response.status_code == 200
     html = response.content.decode()
-    assert "Only current members of the association can be nominated" in html
-    assert 'href="/account/membership/"' in html
-    assert submit(client, call).status_code == 403
+    assert "Your association membership number" in html
+    assert "e.g. ALTP-20417" in html
+    assert "/account/membership/" not in html.replace('href="/account/membership/"', "")  # no raw path in the text
+    # Without a number and proof nothing is saved, and the member is told what is missing.
+    response = submit(client, call)
+    assert response.status_code == 400
+    assert "Give your association membership number" in response.content.decode()
     assert Nomination.objects.count() == 0
 
 

@@ -58,8 +58,8 @@ EXPECTED = {
     "/committee/contact/": (200, 200, 200, 200),
     "/committee/calls/open-call/": (200, 200, 200, 200),
     "/committee/calls/closed-call/": (200, 200, 200, 200),
-    # None of these people is an association member: told why (403), visitors are asked to log in.
-    "/committee/calls/open-call/nominate/chair/": (302, 403, 403, 403),
+    # None of these people is an association member: the form asks for their claim; visitors are asked to log in.
+    "/committee/calls/open-call/nominate/chair/": (302, 200, 200, 200),
     "/committee/nominations/{nomination}/proof/": (302, 403, 403, 200),
     # Nobody here was on the roll when the call closed.
     "/committee/elections/{election}/vote/": (302, 403, 403, 403),
