@@ -45,6 +45,8 @@ VISITOR_PAGES = [
     ("principles", "/principles/"),
     ("login", "/accounts/login/"),
     ("signup", "/accounts/signup/"),
+    ("institutions", "/institutions/"),
+    ("credential-check", "/credentials/verify/"),
 ]
 MEMBER_PAGES = [
     ("home", "/"),
@@ -67,6 +69,11 @@ MEMBER_PAGES = [
     ("mailing-preferences", "/mailing-list/preferences/"),
     ("your-data", "/account/data/"),
     ("two-factor", "/accounts/2fa/"),
+    ("welcome", "/welcome/"),
+    ("notifications", "/notifications/"),
+    ("notification-settings", "/notifications/settings/"),
+    ("credentials", "/credentials/"),
+    ("institutional-sign-in", "/institutions/identities/"),
 ]
 MODERATOR_PAGES = [
     ("forums", "/forums/"),
@@ -86,6 +93,9 @@ OFFICER_PAGES = [
     ("admin-subscribers", "/admin/mailing/subscriber/"),
     ("moderation-log", "/forums/moderation/log/"),
     ("committee", "/committee/"),
+    ("admin-registrations", "/admin/events/registration/"),
+    ("admin-credentials", "/admin/credentials/credential/"),
+    ("admin-outbox", "/admin/members/outboxemail/"),
 ]
 ACCOUNTS = [
     ("visitor", None, VISITOR_PAGES),
