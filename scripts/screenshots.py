@@ -148,7 +148,7 @@ def log_in(page, email, env):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
     if "/2fa/authenticate" in page.url:
         code = manage(env, "demo_code").split()[0]

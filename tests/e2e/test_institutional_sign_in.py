@@ -45,7 +45,7 @@ def test_a_member_finds_their_institution_signs_in_there_and_comes_back_verified
     page.get_by_label("Institution name or domain").fill("example")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("heading", name=re.compile("1 institution matching")).wait_for()
-    page.get_by_role("link", name="Sign in with Example University").click()
+    page.get_by_role("link", name="Log in with Example University").click()
 
     _sign_in_at_the_institution(page, "alex")
     page.wait_for_url(re.compile(rf"^(?!.*127\.0\.0\.1:{federation.port}).*$"))
@@ -63,14 +63,14 @@ def test_a_member_finds_their_institution_signs_in_there_and_comes_back_verified
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/institutions/?q=college")
     axe(page, "institutions-chooser-390")
-    assert page.get_by_role("link", name="Sign in with Sample College").is_visible()
+    assert page.get_by_role("link", name="Log in with Sample College").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_an_existing_member_links_their_institution_after_logging_in_once(page, axe, federation):
     member = verified_member("Alex Lecturer", email="alex.lecturer@example.ac.uk")
     page.goto("/institutions/")
-    page.get_by_role("link", name="Sign in with Example University").click()
+    page.get_by_role("link", name="Log in with Example University").click()
     _sign_in_at_the_institution(page, "alex")
 
     page.get_by_role("heading", name="You already have an account").wait_for()
@@ -79,7 +79,7 @@ def test_an_existing_member_links_their_institution_after_logging_in_once(page, 
     page.get_by_role("link", name="Log in to link your identity").click()
     page.get_by_label("Email").fill(member.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     _accept_principles_if_asked(page)
 
     page.get_by_text(re.compile("is now linked")).first.wait_for()
@@ -90,7 +90,7 @@ def test_an_existing_member_links_their_institution_after_logging_in_once(page, 
 def test_a_refused_answer_shows_a_clear_page(page, axe, federation):
     federation.idp.behaviour = "other-audience"
     page.goto("/institutions/")
-    page.get_by_role("link", name="Sign in with Sample College").click()
+    page.get_by_role("link", name="Log in with Sample College").click()
     _sign_in_at_the_institution(page, "jo")
 
     page.get_by_role("heading", name="You are not signed in").wait_for()

@@ -11,7 +11,7 @@ def test_the_chooser_lists_every_institution(client, saml_federation):
 
     assert response.status_code == 200
     assert [p.name for p in response.context["providers"]] == ["Example University", "Sample College"]
-    assert b'aria-label="Sign in with Example University"' in response.content
+    assert b'aria-label="Log in with Example University"' in response.content
     assert b"/institutions/saml/login/?idp=http%3A%2F%2F127.0.0.1" in response.content
 
 
