@@ -31,6 +31,8 @@ GROUPS = [
             "members.SubGroup",
             "members.ExpertiseTag",
             "members.PrinciplesVersion",
+            "credentials.Credential",
+            "institutions.InstitutionalIdentity",
         ],
     ),
     (
@@ -104,6 +106,9 @@ TECHNICAL_MODELS = frozenset(
         "events.CalendarFeedToken",
         "account.EmailAddress",
         "mfa.Authenticator",
+        # The federation's identity providers and metadata come from the signed federation document (daily refresh).
+        "institutions.IdentityProvider",
+        "institutions.FederationMetadata",
     }
 )
 

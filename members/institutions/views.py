@@ -178,7 +178,8 @@ def saml_metadata(request):
     try:
         xml = saml.sp_metadata_xml()
     except SamlUnavailable as exc:
-        return HttpResponse(f"SAML is not configured here: {exc}\n", status=503, content_type="text/plain")
+        # Not configured: the portal has no service provider, so there is no such document (404, not a fault).
+        return HttpResponse(f"SAML is not configured here: {exc}\n", status=404, content_type="text/plain")
     return HttpResponse(xml, content_type="application/samlmetadata+xml")
 
 
