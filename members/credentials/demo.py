@@ -5,6 +5,8 @@ demo officer so the public page's "revoked" state can be seen. Safe to run again
 the revoked one is revoked only if none is yet.
 """
 
+from django.conf import settings
+
 from members.credentials import services
 from members.credentials.models import Credential
 from members.models import User
@@ -16,6 +18,11 @@ def seed(stdout=None):
     member = User.objects.filter(email="member@demo.sigportal.test").first()
     officer = User.objects.filter(email="officer@demo.sigportal.test").first()
     if member is None:
+        return
+    if not settings.CREDENTIALS_SIGNING_KEY:
+        # Production without a key issues nothing (members are told why); the demo cannot show credentials there.
+        if stdout:
+            stdout.write("Credentials: none issued, CREDENTIALS_SIGNING_KEY is not set.")
         return
     services.credentials_issue_all(user=member)
     credentials = list(Credential.objects.filter(user=member).order_by("earned_on", "achievement_key"))

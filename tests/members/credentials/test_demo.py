@@ -29,3 +29,12 @@ def test_the_demo_member_has_genuine_credentials_one_revoked_one_in_the_portfoli
     first = _snapshot()
     demo.seed()
     assert _snapshot() == first
+
+
+def test_without_a_signing_key_the_demo_issues_nothing_and_still_runs(settings):
+    # Production-shaped settings (no key): seed_demo must not stop there (the system test seeds such a portal).
+    settings.CREDENTIALS_SIGNING_KEY = ""
+    members_demo.seed()
+    events_demo.seed()
+    demo.seed()
+    assert not Credential.objects.exists()
