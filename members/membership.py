@@ -155,6 +155,18 @@ def organisation_for_identity_provider(entity_id):
     return next((org for org in candidates if entity_id in org.saml_entity_id_list), None)
 
 
+def organisation_for_oidc_tenant(tenant):
+    """The organisational member that listed this Entra tenant id or Google Workspace domain, or None. Listing it is
+    the officers' statement that every account there is one of the organisation's staff (see docs/ARCHITECTURE.md)."""
+    tenant = tenant.strip().lower()
+    if not tenant:
+        return None
+    candidates = Organisation.objects.filter(is_association_member=True).filter(
+        Q(entra_tenant_ids__icontains=tenant) | Q(google_domains__icontains=tenant)
+    )
+    return next((org for org in candidates if tenant in org.oidc_tenant_list), None)
+
+
 def membership_verify_by_institution(*, user, organisation, affiliations):
     """Institutional sign-in (members.institutions): the organisation's own identity provider says this person works
     there (staff or faculty), which verifies their membership through it without an officer. Returns the membership,

@@ -741,3 +741,35 @@ SAML_METADATA_TIMEOUT = 60
 LOGGING["loggers"].update({"saml2": {"level": "WARNING"}, "xmlschema": {"level": "WARNING"}})
 # Linked identities are part of "download my data", and go with "delete my account" (the row stays as Former member).
 PERSONAL_DATA_PROVIDERS = [*PERSONAL_DATA_PROVIDERS, "members.institutions.personal_data"]
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Institutional sign-in: OpenID Connect with Microsoft Entra ID and Google Workspace (members/institutions/oidc.py)
+# ---------------------------------------------------------------------------------------------------------------------
+# OIDC_MICROSOFT_CLIENT_ID, OIDC_MICROSOFT_CLIENT_SECRET: the portal's app registration in Entra (README,
+#   "Institutional sign-in"). Empty: no "Log in with Microsoft".
+# OIDC_MICROSOFT_TENANT: "organizations" (any organisation's tenant, the default) or one tenant id.
+# OIDC_GOOGLE_CLIENT_ID, OIDC_GOOGLE_CLIENT_SECRET: the portal's OAuth client in Google Cloud. Empty: no Google.
+# OIDC_GOOGLE_HOSTED_DOMAIN: optional; one Workspace domain to suggest at Google's account chooser.
+# "tenants" (a list) restricts a provider to those Entra tenant ids / Google domains; empty accepts any.
+OIDC_MICROSOFT_TENANT = env.str("OIDC_MICROSOFT_TENANT", default="organizations")
+OIDC_PROVIDERS = {
+    "microsoft": {
+        "kind": "microsoft",
+        "name": "Microsoft",
+        "discovery_url": (
+            f"https://login.microsoftonline.com/{OIDC_MICROSOFT_TENANT}/v2.0/.well-known/openid-configuration"
+        ),
+        "client_id": env.str("OIDC_MICROSOFT_CLIENT_ID", default=""),
+        "client_secret": env.str("OIDC_MICROSOFT_CLIENT_SECRET", default=""),
+        "tenants": [],
+    },
+    "google": {
+        "kind": "google",
+        "name": "Google",
+        "discovery_url": "https://accounts.google.com/.well-known/openid-configuration",
+        "client_id": env.str("OIDC_GOOGLE_CLIENT_ID", default=""),
+        "client_secret": env.str("OIDC_GOOGLE_CLIENT_SECRET", default=""),
+        "hosted_domain": env.str("OIDC_GOOGLE_HOSTED_DOMAIN", default=""),
+        "tenants": [],
+    },
+}

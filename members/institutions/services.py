@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from members.institutions.errors import InstitutionsError
 from members.institutions.models import IdentityProvider, InstitutionalIdentity
-from members.membership import membership_verify_by_institution, organisation_for_identity_provider
+from members.membership import (
+    membership_verify_by_institution,
+    organisation_for_identity_provider,
+    organisation_for_oidc_tenant,
+)
+
+# Entra and Google say nothing of a person's role: an account in a tenant (or Workspace domain) that a member
+# organisation lists counts as its staff. Listing it is the officers' opt-in (docs/ARCHITECTURE.md).
+OIDC_TENANT_AFFILIATIONS = ["staff"]
 
 # The identity waiting for its account's owner to log in with their password (members.institutions.signals).
 PENDING_LINK_SESSION_KEY = "institutions.pending_link"
@@ -55,7 +63,7 @@ def _scoped_affiliations(provider, affiliations):
 
 def _identity_fields(identity, provider):
     return {
-        "institution_name": provider.name if provider else "",
+        "institution_name": provider.name if provider else getattr(identity, "institution_name", ""),
         "email": identity.email,
         "display_name": identity.display_name[:300],
         "affiliations": " ".join(_scoped_affiliations(provider, identity.affiliations))[:1000],
@@ -78,17 +86,35 @@ def institutional_sign_in(*, identity, current_user=None):
     """Decides what the verified SAML identity does (see SignInOutcome). Never links to an existing account by
     email alone: that waits for the owner to prove the account (institutional_link_pending). Once the identity is
     the member's, their institution may verify their membership (institution_backs_membership)."""
-    provider = IdentityProvider.objects.filter(entity_id=identity.issuer).first()
+    provider = _saml_provider(identity)
     outcome = _sign_in(identity, provider, current_user)
     if outcome.identity is not None:
-        institution_backs_membership(link=outcome.identity)
+        institution_backs_membership(link=outcome.identity, identity=identity)
     return outcome
 
 
-def institution_backs_membership(*, link):
+def _is_oidc(identity):
+    return getattr(identity, "protocol", InstitutionalIdentity.Protocol.SAML) == InstitutionalIdentity.Protocol.OIDC
+
+
+def _saml_provider(identity):
+    if _is_oidc(identity):
+        return None
+    return IdentityProvider.objects.filter(entity_id=identity.issuer).first()
+
+
+def institution_backs_membership(*, link, identity=None):
     """Staff or faculty of an organisational member, as that organisation's own identity provider says (scoped
-    affiliations only: see _scoped_affiliations), have their membership through it verified. Returns the
+    affiliations only: see _scoped_affiliations), have their membership through it verified. For OpenID Connect,
+    an account in a tenant or Workspace domain the organisation lists (OIDC_TENANT_AFFILIATIONS). Returns the
     membership when it changed."""
+    if identity is not None and _is_oidc(identity):
+        organisation = organisation_for_oidc_tenant(identity.tenant)
+        if organisation is None:
+            return None
+        return membership_verify_by_institution(
+            user=link.user, organisation=organisation, affiliations=OIDC_TENANT_AFFILIATIONS
+        )
     organisation = organisation_for_identity_provider(link.issuer)
     if organisation is None:
         return None
@@ -127,7 +153,10 @@ def _sign_in(identity, provider, current_user):
 
 def _link(user, identity, provider):
     link = InstitutionalIdentity(
-        user=user, protocol=InstitutionalIdentity.Protocol.SAML, issuer=identity.issuer, subject=identity.subject
+        user=user,
+        protocol=getattr(identity, "protocol", InstitutionalIdentity.Protocol.SAML),
+        issuer=identity.issuer,
+        subject=identity.subject,
     )
     for name, value in _identity_fields(identity, provider).items():
         setattr(link, name, value)
@@ -138,7 +167,8 @@ def _link(user, identity, provider):
 
 def _create_account(identity, provider):
     User = get_user_model()
-    verified = _email_vouched(provider, identity.email)
+    # For OpenID Connect, members.institutions.oidc decided per provider whether the address is vouched for.
+    verified = identity.email_verified if _is_oidc(identity) else _email_vouched(provider, identity.email)
     name = identity.display_name or identity.email.split("@", 1)[0]
     user = User(email=identity.email.lower(), name=name[:150])
     # No password until the member sets one (password reset works as for anyone).
@@ -157,22 +187,23 @@ def pending_link_store(session, identity):
 def institutional_link_pending(*, session, user):
     """After the owner of the account logged in with their password: the identity that waited is linked, if its
     email is one of theirs. Returns the new link or None."""
+    from members.institutions.oidc import OidcIdentity
     from members.institutions.saml import SamlIdentity
 
     data = session.get(PENDING_LINK_SESSION_KEY)
     if not data:
         return None
-    identity = SamlIdentity(**data)
+    identity = OidcIdentity(**data) if data.get("protocol") == "oidc" else SamlIdentity(**data)
     owner = _existing_account(identity.email)
     if owner is None or owner.pk != user.pk:
         return None
     session.pop(PENDING_LINK_SESSION_KEY, None)
-    provider = IdentityProvider.objects.filter(entity_id=identity.issuer).first()
+    provider = _saml_provider(identity)
     with transaction.atomic():
         if InstitutionalIdentity.objects.filter(issuer=identity.issuer, subject=identity.subject).exists():
             return None
         link = _link(user, identity, provider)
-    institution_backs_membership(link=link)
+    institution_backs_membership(link=link, identity=identity)
     return link
 
 

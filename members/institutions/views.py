@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from members import second_factor
-from members.institutions import saml, services
+from members.institutions import oidc, saml, services
 from members.institutions.errors import SamlUnavailable, SignInRefused
 from members.institutions.models import IdentityProvider, InstitutionalIdentity
 
@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 REQUEST_TTL = 10 * 60  # seconds a member has to sign in at their institution
 RESULT_TTL = 5 * 60
 SESSION_REQUESTS = "institutions.saml_requests"
+SESSION_OIDC = "institutions.oidc_requests"
 CHOOSER_LIMIT = 50
 
 
@@ -80,6 +81,7 @@ def chooser(request):
             "limit": CHOOSER_LIMIT,
             "unavailable": unavailable,
             "next": _safe_next(request, request.GET.get("next", "")),
+            "oidc_providers": [(key, conf["name"]) for key, conf in oidc.providers().items()],
         },
     )
 
@@ -154,11 +156,15 @@ def saml_complete(request):
     cache.delete(_result_key(token))
     request.session[SESSION_REQUESTS] = [r for r in request.session[SESSION_REQUESTS] if r != result["request_id"]]
     identity = saml.SamlIdentity(**result["identity"])
+    return _finish_sign_in(request, identity, result.get("next") or "")
+
+
+def _finish_sign_in(request, identity, next_url):
+    """The account rules (members.institutions.services), the same for SAML and OpenID Connect."""
     try:
         outcome = services.institutional_sign_in(identity=identity, current_user=request.user)
     except services.LinkRefused as exc:
         return refused(request, str(exc))
-    next_url = result.get("next") or ""
     if outcome.kind == outcome.LINKED:
         messages.success(request, f"Your identity at {outcome.identity.institution_name} is now linked.")
         return redirect(next_url or "institutions:identities")
@@ -170,6 +176,46 @@ def saml_complete(request):
     # Before the log-in, so allauth's second-factor stage and the admin trust an identity provider that checked one.
     second_factor.mark_session_by_identity_provider(request, outcome.user, identity.asserted_mfa)
     return perform_login(request, outcome.user, redirect_url=next_url or None, email=outcome.user.email)
+
+
+@require_GET
+def oidc_login(request, key):
+    """Sends the browser to Microsoft, Google (or another OpenID provider) with a fresh state and nonce, both kept
+    in this browser's session: the answer must come back to the same browser and carry the same nonce."""
+    try:
+        state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        location = oidc.authorization_url(key, state=state, nonce=nonce)
+    except oidc.OidcUnavailable as exc:
+        return refused(request, f"This way of logging in is unavailable: {exc}", status=503)
+    pending = dict(list(request.session.get(SESSION_OIDC, {}).items())[-4:])
+    pending[state] = {"key": key, "nonce": nonce, "next": _safe_next(request, request.GET.get("next", ""))}
+    request.session[SESSION_OIDC] = pending
+    return redirect(location)
+
+
+@require_GET
+def oidc_callback(request, key):
+    """The provider sends the browser back here (a top-level GET, so the session cookie comes along)."""
+    pending = request.session.get(SESSION_OIDC, {})
+    started = pending.pop(request.GET.get("state", ""), None)
+    request.session[SESSION_OIDC] = pending
+    if started is None or started["key"] != key:
+        return refused(request, saml.REFUSALS["unsolicited"], status=400)
+    if request.GET.get("error"):
+        return refused(request, "The log-in was cancelled or refused by the provider.", status=400)
+    code = request.GET.get("code", "")
+    if not code:
+        return refused(request, "No answer from the provider arrived.", status=400)
+    try:
+        id_token = oidc.exchange_code(key, code)
+        claims = oidc.verify_id_token(key, id_token, nonce=started["nonce"])
+        identity = oidc.identity_from_claims(key, claims)
+    except oidc.OidcUnavailable as exc:
+        return refused(request, f"This way of logging in is unavailable: {exc}", status=503)
+    except SignInRefused as exc:
+        logger.info("OpenID Connect answer refused (%s): %s", key, exc)
+        return refused(request, str(exc))
+    return _finish_sign_in(request, identity, started.get("next") or "")
 
 
 @require_GET

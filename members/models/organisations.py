@@ -71,6 +71,12 @@ class Organisation(models.Model):
     def saml_entity_id_list(self):
         return [line.strip() for line in self.saml_entity_ids.splitlines() if line.strip()]
 
+    @property
+    def oidc_tenant_list(self):
+        """Its Entra tenant ids and Google Workspace domains (compared in lower case)."""
+        lines = f"{self.entra_tenant_ids}\n{self.google_domains}".splitlines()
+        return [line.strip().lower() for line in lines if line.strip()]
+
 
 class AssociationMembership(models.Model):
     """Whether a person is a member of the association, and how an officer verified it."""

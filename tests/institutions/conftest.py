@@ -71,3 +71,39 @@ def saml_sign_in(
     if response.status_code == 303:
         response = client.get(response["Location"])
     return response
+
+
+@pytest.fixture
+def oidc_provider(settings, db):
+    """A real OpenID Connect provider (tests/institutions/oidc_provider.py) playing an Entra tenant, configured as
+    the portal's "contoso" provider."""
+    from tests.institutions.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProviderServer
+
+    server = OidcProviderServer(free_port()).start()
+    settings.OIDC_PROVIDERS = {
+        "contoso": {
+            "kind": "microsoft",
+            "name": "Microsoft",
+            "discovery_url": server.discovery_url,
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "tenants": [],
+        }
+    }
+    yield server
+    server.stop()
+
+
+def oidc_sign_in(client, server, *, person="robin", next_url=""):
+    """Log in through the provider: the portal sends the browser there, the provider consents at once for `person`
+    and sends it back. Returns the portal's answer to the callback."""
+    import requests
+
+    server.person = person
+    start = reverse("institutions:oidc-login", args=["contoso"]) + (f"?next={next_url}" if next_url else "")
+    response = client.get(start)
+    assert response.status_code == 302, response.content
+    at_provider = requests.get(response["Location"], allow_redirects=False, timeout=10)
+    assert at_provider.status_code == 302, at_provider.text
+    back = urllib.parse.urlsplit(at_provider.headers["Location"])
+    return client.get(f"{back.path}?{back.query}")

@@ -1,0 +1,165 @@
+"""
+A real OpenID Connect provider for tests, served over HTTP on 127.0.0.1 from a thread: discovery document, JWKS,
+an authorization endpoint that consents at once for the chosen person, and a token endpoint that checks the code,
+client and redirect URI and issues an RS256-signed id_token. It plays Microsoft Entra ID (tid, amr claims) or
+Google Workspace (hd, email_verified) through the claims of its people.
+
+`OidcProviderServer.behaviour` changes the next id_tokens, for the refused cases: "other-audience" (issued to
+another client), "wrong-nonce" (a nonce this browser was not given), "expired" (lifetime over an hour ago) and
+"other-key" (signed with a key the JWKS does not list).
+"""
+
+import json
+import secrets
+import threading
+import time
+import urllib.parse
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+CLIENT_ID = "portal-client"
+CLIENT_SECRET = "portal-secret"  # noqa: S105 - the local test provider's client secret
+TENANT = "9f3c2a1e-5b7d-4c8e-a0f1-23456789abcd"
+
+# The people the provider knows: the claims it asserts for each.
+PEOPLE = {
+    "robin": {
+        "sub": "robin-subject",
+        "email": "robin@contoso.example",
+        "name": "Robin Researcher",
+        "tid": TENANT,
+        "amr": ["pwd"],
+    },
+    "kim": {
+        "sub": "kim-subject",
+        "email": "kim@contoso.example",
+        "name": "Kim Keen",
+        "tid": TENANT,
+        "amr": ["pwd", "mfa"],
+    },
+}
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+class OidcProviderServer:
+    def __init__(self, port):
+        self.port = port
+        self.issuer = f"http://127.0.0.1:{port}"
+        self.key = _key()
+        self.kid = secrets.token_hex(4)
+        self.person = "robin"
+        self.behaviour = ""
+        self.extra_claims = {}
+        self._codes = {}
+        self._httpd = None
+
+    def start(self):
+        self._httpd = make_server("127.0.0.1", self.port, self, server_class=_ThreadingWSGIServer, handler_class=_Quiet)
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    @property
+    def discovery_url(self):
+        return f"{self.issuer}/.well-known/openid-configuration"
+
+    def _json(self, start_response, body, status="200 OK"):
+        start_response(status, [("Content-Type", "application/json")])
+        return [json.dumps(body).encode()]
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == "/.well-known/openid-configuration":
+            return self._json(
+                start_response,
+                {
+                    "issuer": self.issuer,
+                    "authorization_endpoint": f"{self.issuer}/authorize",
+                    "token_endpoint": f"{self.issuer}/token",
+                    "jwks_uri": f"{self.issuer}/jwks",
+                    "response_types_supported": ["code"],
+                    "subject_types_supported": ["public"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                },
+            )
+        if path == "/jwks":
+            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+            jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
+            return self._json(start_response, {"keys": [jwk]})
+        if path == "/authorize":
+            return self._authorize(environ, start_response)
+        if path == "/token":
+            return self._token(environ, start_response)
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"Not found"]
+
+    def _authorize(self, environ, start_response):
+        query = {k: v[0] for k, v in urllib.parse.parse_qs(environ.get("QUERY_STRING", "")).items()}
+        if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"Unknown client"]
+        code = secrets.token_urlsafe(16)
+        self._codes[code] = {"redirect_uri": query["redirect_uri"], "nonce": query.get("nonce"), "person": self.person}
+        location = f"{query['redirect_uri']}?{urllib.parse.urlencode({'code': code, 'state': query.get('state', '')})}"
+        start_response("302 Found", [("Location", location)])
+        return [b""]
+
+    def _token(self, environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        form = {k: v[0] for k, v in urllib.parse.parse_qs(environ["wsgi.input"].read(length).decode()).items()}
+        grant = self._codes.pop(form.get("code", ""), None)
+        if (
+            grant is None
+            or form.get("client_id") != CLIENT_ID
+            or form.get("client_secret") != CLIENT_SECRET
+            or form.get("redirect_uri") != grant["redirect_uri"]
+        ):
+            return self._json(start_response, {"error": "invalid_grant"}, status="400 Bad Request")
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            **PEOPLE[grant["person"]],
+            **self.extra_claims,
+        }
+        if grant["nonce"] is not None:
+            claims["nonce"] = grant["nonce"]
+        key = self.key
+        if self.behaviour == "other-audience":
+            claims["aud"] = "another-portal"
+        elif self.behaviour == "wrong-nonce":
+            claims["nonce"] = "a-nonce-from-another-log-in"
+        elif self.behaviour == "expired":
+            claims.update(iat=now - 7200, exp=now - 3600)
+        elif self.behaviour == "other-key":
+            key = _key()
+        id_token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
+        return self._json(
+            start_response,
+            {
+                "access_token": secrets.token_urlsafe(16),
+                "token_type": "Bearer",
+                "expires_in": 300,
+                "id_token": id_token,
+            },
+        )

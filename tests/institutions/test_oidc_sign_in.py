@@ -1,0 +1,194 @@
+"""Logging in with an organisation's Microsoft Entra ID tenant (or Google Workspace) through OpenID Connect, against
+a real provider served by the tests (tests/institutions/oidc_provider.py): the same account rules as SAML."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from members.institutions.models import InstitutionalIdentity
+from members.models import AssociationMembership
+from tests.helpers import logged_in, make_officer, verified_member
+from tests.institutions.conftest import oidc_sign_in
+from tests.institutions.oidc_provider import TENANT
+from tests.members.factories import PASSWORD, OrganisationFactory
+from tests.second_factor import give_totp
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def contoso(db):
+    return OrganisationFactory(
+        name="Contoso Research",
+        is_association_member=True,
+        email_domains="contoso.example",
+        entra_tenant_ids=f"00000000-0000-0000-0000-000000000000\n{TENANT.upper()}",
+    )
+
+
+def _logged_in_user(client):
+    response = client.get(reverse("institutions:identities"))
+    return response.context["user"] if response.status_code == 200 else None
+
+
+def test_the_chooser_offers_the_configured_provider(client, oidc_provider):
+    page = client.get(reverse("institutions:chooser"))
+
+    assert b"Log in with Microsoft" in page.content
+    assert reverse("institutions:oidc-login", args=["contoso"]).encode() in page.content
+
+
+def test_a_new_person_of_a_member_organisations_tenant_gets_a_verified_account_and_membership(
+    client, oidc_provider, contoso
+):
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="robin@contoso.example")
+    assert user.name == "Robin Researcher"
+    assert not user.has_usable_password()
+    assert EmailAddress.objects.get(user=user).verified
+    link = InstitutionalIdentity.objects.get(user=user)
+    assert (link.protocol, link.issuer, link.subject) == ("oidc", oidc_provider.issuer, "robin-subject")
+    assert link.institution_name == "Contoso Research"
+    membership = AssociationMembership.objects.get(user=user)
+    assert membership.status == AssociationMembership.Status.VERIFIED
+    assert membership.organisation == contoso
+    assert membership.verified_by_institution
+    assert _logged_in_user(client) == user
+
+    page = client.get(reverse("institutions:identities"))
+    assert b"Contoso Research" in page.content
+
+
+def test_a_tenant_no_member_organisation_lists_gives_an_account_with_its_email_still_to_confirm(client, oidc_provider):
+    response = oidc_sign_in(client, oidc_provider)
+
+    address = EmailAddress.objects.get(email="robin@contoso.example")
+    assert not address.verified
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert not AssociationMembership.objects.filter(user=address.user, status="verified").exists()
+
+
+def test_signing_in_again_logs_in_to_the_same_account(client, oidc_provider, contoso):
+    oidc_sign_in(client, oidc_provider)
+    client.logout()
+
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 302
+    assert get_user_model().objects.count() == 1
+    assert _logged_in_user(client).email == "robin@contoso.example"
+
+
+def test_an_existing_account_is_linked_only_after_its_owner_logs_in(client, oidc_provider, contoso):
+    owner = verified_member("Robin Researcher", email="robin@contoso.example")
+
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 200
+    assert b"You already have an account" in response.content
+    assert _logged_in_user(client) is None
+    assert not InstitutionalIdentity.objects.exists()
+
+    client.post(reverse("account_login"), {"login": owner.email, "password": "not the password"})
+    assert not InstitutionalIdentity.objects.exists()
+
+    client.post(reverse("account_login"), {"login": owner.email, "password": PASSWORD})
+    link = InstitutionalIdentity.objects.get()
+    assert (link.user, link.protocol) == (owner, "oidc")
+    assert AssociationMembership.objects.get(user=owner).organisation == contoso
+    client.logout()
+    oidc_sign_in(client, oidc_provider)
+    assert _logged_in_user(client) == owner
+
+
+def test_a_logged_in_member_links_and_removes_the_identity(oidc_provider, member):
+    client = logged_in(member)
+
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 302
+    link = InstitutionalIdentity.objects.get()
+    assert link.user == member
+    page = client.post(reverse("institutions:identities"), {"identity": link.pk}, follow=True)
+    assert b"no longer linked" in page.content
+    assert not InstitutionalIdentity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "message"),
+    [
+        ("other-audience", b"meant for another site"),
+        ("wrong-nonce", b"its nonce is not the one this browser was given"),
+        ("expired", b"has expired"),
+        ("other-key", b"signature did not check out"),
+    ],
+)
+def test_a_bad_id_token_is_refused_and_no_account_is_made(client, oidc_provider, contoso, behaviour, message):
+    oidc_provider.behaviour = behaviour
+
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 403
+    assert b"You are not signed in" in response.content
+    assert message in response.content
+    assert not get_user_model().objects.exists()
+    assert _logged_in_user(client) is None
+
+
+def test_an_answer_this_browser_did_not_ask_for_is_refused(client, oidc_provider):
+    response = client.get(reverse("institutions:oidc-callback", args=["contoso"]) + "?code=abc&state=guessed")
+
+    assert response.status_code == 400
+    assert b"did not ask for that sign-in" in response.content
+    assert not get_user_model().objects.exists()
+
+
+def test_the_same_answer_used_twice_is_refused_the_second_time(client, oidc_provider, contoso):
+    import urllib.parse
+
+    import requests
+
+    start = client.get(reverse("institutions:oidc-login", args=["contoso"]))
+    back = urllib.parse.urlsplit(requests.get(start["Location"], allow_redirects=False, timeout=10).headers["Location"])
+    assert client.get(f"{back.path}?{back.query}").status_code == 302
+    client.logout()
+
+    again = client.get(f"{back.path}?{back.query}")
+
+    assert again.status_code == 400
+    assert _logged_in_user(client) is None
+
+
+def test_an_unconfigured_provider_is_unavailable_not_an_error(client, settings):
+    settings.OIDC_PROVIDERS = {"microsoft": {"kind": "microsoft", "name": "Microsoft", "client_id": ""}}
+
+    response = client.get(reverse("institutions:oidc-login", args=["microsoft"]))
+
+    assert response.status_code == 503
+    assert b"not configured here" in response.content
+
+
+@pytest.fixture
+def officer_at_contoso(oidc_provider):
+    officer = make_officer(verified_member("Kim Keen", email="kim@contoso.example"))
+    InstitutionalIdentity.objects.create(
+        user=officer, protocol="oidc", issuer=oidc_provider.issuer, subject="kim-subject"
+    )
+    return officer
+
+
+def test_entras_mfa_claim_is_trusted_for_that_session(client, oidc_provider, officer_at_contoso):
+    give_totp(officer_at_contoso)
+
+    response = oidc_sign_in(client, oidc_provider, person="kim")
+    assert response["Location"] != reverse("mfa_authenticate")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+    client.logout()
+    oidc_provider.extra_claims = {"amr": ["pwd"]}
+    response = oidc_sign_in(client, oidc_provider, person="kim")
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert client.get(reverse("admin:index")).status_code == 302
