@@ -24,6 +24,8 @@ from members.institutions.errors import SamlUnavailable, SignInRefused
 TIMEOUT = 10
 DISCOVERY_TTL = 60 * 60
 LEEWAY = 60  # seconds of clock difference allowed
+# The tenant of personal Microsoft accounts (outlook.com ...), which the "common" endpoint lets in.
+MICROSOFT_CONSUMERS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
 
 REFUSALS = {
     "audience": "The answer was meant for another site, not this portal.",
@@ -33,7 +35,7 @@ REFUSALS = {
     "issuer": "The answer did not come from the provider you chose.",
     "invalid": "The provider's answer could not be read.",
     "tenant": "Your organisation's account is not accepted here.",
-    "personal": "That is a personal Google account: log in with your organisation's Google Workspace account.",
+    "personal": "That is a personal account: log in with your organisation's account.",
 }
 
 
@@ -202,7 +204,7 @@ def identity_from_claims(key, claims):
         tenant = str(claims.get("hd", ""))
     elif claims.get("tid") or claims.get("hd"):
         tenant = str(claims.get("tid") or claims.get("hd"))
-    if kind == "google" and not tenant:
+    if (kind == "google" and not tenant) or (kind == "microsoft" and tenant == MICROSOFT_CONSUMERS_TENANT):
         raise SignInRefused(REFUSALS["personal"])
     organisation = organisation_for_oidc_tenant(tenant) if tenant else None
     if kind == "microsoft":

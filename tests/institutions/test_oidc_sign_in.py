@@ -192,3 +192,43 @@ def test_entras_mfa_claim_is_trusted_for_that_session(client, oidc_provider, off
     response = oidc_sign_in(client, oidc_provider, person="kim")
     assert response["Location"] == reverse("mfa_authenticate")
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+@pytest.fixture
+def as_google(oidc_provider, settings):
+    settings.OIDC_PROVIDERS["contoso"]["kind"] = "google"
+    oidc_provider.extra_claims = {"hd": "contoso.example", "email_verified": True, "tid": None}
+    return oidc_provider
+
+
+def test_a_google_workspace_account_of_a_member_organisations_domain_is_verified(client, as_google):
+    organisation = OrganisationFactory(
+        name="Contoso Research", is_association_member=True, google_domains="Contoso.example"
+    )
+
+    response = oidc_sign_in(client, as_google)
+
+    assert response.status_code == 302
+    user = get_user_model().objects.get(email="robin@contoso.example")
+    assert EmailAddress.objects.get(user=user).verified
+    assert AssociationMembership.objects.get(user=user).organisation == organisation
+
+
+def test_a_personal_google_account_is_refused(client, as_google):
+    as_google.extra_claims = {"email_verified": True, "tid": None}
+
+    response = oidc_sign_in(client, as_google)
+
+    assert response.status_code == 403
+    assert b"That is a personal account" in response.content
+    assert not get_user_model().objects.exists()
+
+
+def test_a_personal_microsoft_account_is_refused(client, oidc_provider):
+    oidc_provider.extra_claims = {"tid": "9188040d-6c67-4c5b-b112-36a304b66dad"}
+
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 403
+    assert b"That is a personal account" in response.content
+    assert not get_user_model().objects.exists()
