@@ -37,6 +37,9 @@ def test_the_chooser_offers_the_configured_provider(client, oidc_provider):
 
     assert b"Log in with Microsoft" in page.content
     assert reverse("institutions:oidc-login", args=["contoso"]).encode() in page.content
+    # The federation is not configured in this test: only that part is said to be unavailable.
+    assert b"Logging in through the federation is unavailable" in page.content
+    assert b"Institutional sign-in is unavailable" not in page.content
 
 
 def test_a_new_person_of_a_member_organisations_tenant_gets_a_verified_account_and_membership(
