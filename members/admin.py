@@ -513,6 +513,22 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["is_association_member", "trust_email_domains"]
     search_fields = ["name", "email_domains", "saml_entity_ids", "entra_tenant_ids", "google_domains"]
 
+    # Entra and Google send no affiliation: listing a tenant or domain counts all its accounts as staff
+    # (members.institutions.services.OIDC_TENANT_AFFILIATIONS). Said here, where the officer decides.
+    OIDC_HELP = {
+        "entra_tenant_ids": "Its Entra ID (Azure AD) tenant ids, one per line. Everyone who logs in with an account "
+        "of a tenant listed here has their membership verified as this organisation's staff: list only tenants that "
+        "hold staff accounts (a university tenant with students belongs to SAML).",
+        "google_domains": "Its Google Workspace domains, one per line. Everyone who logs in with an account of a "
+        "domain listed here has their membership verified as this organisation's staff: list only staff domains.",
+    }
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.OIDC_HELP and field is not None:
+            field.help_text = self.OIDC_HELP[db_field.name]
+        return field
+
 
 @admin.register(Profile)
 class ProfileAdmin(PeopleByName, admin.ModelAdmin):

@@ -235,3 +235,19 @@ def test_a_personal_microsoft_account_is_refused(client, oidc_provider):
     assert response.status_code == 403
     assert b"That is a personal account" in response.content
     assert not get_user_model().objects.exists()
+
+
+def test_a_provider_limited_to_some_tenants_refuses_the_others(client, oidc_provider, settings):
+    settings.OIDC_PROVIDERS["contoso"]["tenants"] = ["00000000-0000-0000-0000-000000000000"]
+
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 403
+    assert b"account is not accepted here" in response.content
+    assert not get_user_model().objects.exists()
+
+
+def test_officers_are_told_what_listing_a_tenant_means(officer_client, contoso):
+    page = officer_client.get(reverse("admin:members_organisation_change", args=[contoso.pk]))
+
+    assert b"Everyone who logs in with an account of a tenant listed here" in page.content
