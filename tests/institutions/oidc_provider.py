@@ -74,8 +74,10 @@ class OidcProviderServer:
         return self
 
     def stop(self):
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
 
     @property
     def discovery_url(self):

@@ -251,3 +251,19 @@ def test_officers_are_told_what_listing_a_tenant_means(officer_client, contoso):
     page = officer_client.get(reverse("admin:members_organisation_change", args=[contoso.pk]))
 
     assert b"Everyone who logs in with an account of a tenant listed here" in page.content
+
+
+def test_a_provider_that_stops_answering_gives_a_clear_page_not_an_error(client, oidc_provider):
+    import urllib.parse
+
+    import requests
+
+    start = client.get(reverse("institutions:oidc-login", args=["contoso"]))
+    back = urllib.parse.urlsplit(requests.get(start["Location"], allow_redirects=False, timeout=10).headers["Location"])
+    oidc_provider.stop()
+
+    response = client.get(f"{back.path}?{back.query}")
+
+    assert response.status_code == 503
+    assert b"the provider did not answer" in response.content
+    assert not get_user_model().objects.exists()
