@@ -53,9 +53,10 @@ run: demo-data
 idp: install
 	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp serve
 
-# The whole suite, browser tests included. Uses DATABASE_URL and REDIS_URL when they are set.
+# The whole suite, browser tests included. Uses DATABASE_URL and REDIS_URL when they are set. Two workers (one per
+# core; a test file stays on one worker), each with its own test database and Redis database (tests/parallel.py).
 test: install browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
 browser:

@@ -182,6 +182,9 @@ def _finish_sign_in(request, identity, next_url):
 def oidc_login(request, key):
     """Sends the browser to Microsoft, Google (or another OpenID provider) with a fresh state and nonce, both kept
     in this browser's session: the answer must come back to the same browser and carry the same nonce."""
+    if key not in oidc.providers():
+        # Not a fault: this portal simply has no such way of logging in (an old link, or a typed address).
+        return refused(request, "That way of logging in is not configured here.", status=404)
     try:
         state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         location = oidc.authorization_url(key, state=state, nonce=nonce)
@@ -196,6 +199,8 @@ def oidc_login(request, key):
 @require_GET
 def oidc_callback(request, key):
     """The provider sends the browser back here (a top-level GET, so the session cookie comes along)."""
+    if key not in oidc.providers():
+        return refused(request, "That way of logging in is not configured here.", status=404)
     pending = request.session.get(SESSION_OIDC, {})
     started = pending.pop(request.GET.get("state", ""), None)
     request.session[SESSION_OIDC] = pending

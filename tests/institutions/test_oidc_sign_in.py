@@ -165,13 +165,13 @@ def test_the_same_answer_used_twice_is_refused_the_second_time(client, oidc_prov
     assert _logged_in_user(client) is None
 
 
-def test_an_unconfigured_provider_is_unavailable_not_an_error(client, settings):
+def test_an_unconfigured_provider_is_not_found_with_a_clear_page(client, settings):
     settings.OIDC_PROVIDERS = {"microsoft": {"kind": "microsoft", "name": "Microsoft", "client_id": ""}}
 
-    response = client.get(reverse("institutions:oidc-login", args=["microsoft"]))
-
-    assert response.status_code == 503
-    assert b"not configured here" in response.content
+    for name in ("institutions:oidc-login", "institutions:oidc-callback"):
+        response = client.get(reverse(name, args=["microsoft"]))
+        assert response.status_code == 404
+        assert b"not configured here" in response.content
 
 
 @pytest.fixture
