@@ -4,14 +4,14 @@ Settings every test runs with, and the people most tests need. App conftests add
 
 import pytest
 
+from tests.helpers import logged_in, make_moderator, make_officer, verified_member
+from tests.worker import celery_worker  # noqa: F401  (fixture: a real Celery worker on Redis)
+
 
 def pytest_collection_modifyitems(config, items):
     """The system test spends minutes waiting on real processes: it goes first, so that under `make test`'s two
     workers (a file stays on one worker) the other worker runs the rest meanwhile instead of idling at the end."""
     items.sort(key=lambda item: 0 if item.get_closest_marker("system") else 1)
-
-from tests.helpers import logged_in, make_moderator, make_officer, verified_member
-from tests.worker import celery_worker  # noqa: F401  (fixture: a real Celery worker on Redis)
 
 
 @pytest.fixture(autouse=True)
