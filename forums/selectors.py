@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from members.roles import is_moderator
+from members.viewer import remembered
 
 from . import permissions
 from .models import (
@@ -166,7 +167,11 @@ def post_page_number(user, post):
 def muted_ids(user):
     if not user.is_authenticated:
         return set()
-    return set(Mute.objects.filter(member=user).values_list("muted_id", flat=True))
+    return set(
+        remembered(
+            user, "_muted_ids", lambda: frozenset(Mute.objects.filter(member=user).values_list("muted_id", flat=True))
+        )
+    )
 
 
 def is_watching_topic(user, topic):

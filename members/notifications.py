@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from members.models import Notification, NotificationKind, NotificationPreference
+from members.viewer import remembered
 
 # The bell says "99+" past this: counting further would read more index rows for nothing a reader needs.
 UNREAD_SHOWN_MAX = 99
@@ -96,7 +97,11 @@ def unread_count(user):
     """How many unread notifications the bell shows (at most UNREAD_SHOWN_MAX + 1): one indexed query."""
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True)[: UNREAD_SHOWN_MAX + 1].count()
+    return remembered(
+        user,
+        "_unread_count",
+        lambda: Notification.objects.filter(user=user, read_at__isnull=True)[: UNREAD_SHOWN_MAX + 1].count(),
+    )
 
 
 def notifications_page(user, page_number):

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from members.models import PrinciplesAcceptance, PrinciplesVersion
 from members.redirects import is_on_site
+from members.viewer import remembered
 
 
 def current_principles():
@@ -26,6 +27,10 @@ def has_accepted_current_principles(user):
     """True when the user has accepted the current version (or there is none to accept yet)."""
     if not user.is_authenticated:
         return False
+    return remembered(user, "_principles_accepted", lambda: _has_accepted_current(user))
+
+
+def _has_accepted_current(user):
     current = current_principles()
     if current is None:
         return True

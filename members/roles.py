@@ -213,8 +213,8 @@ def _in_group(user, name):
     # Cached on the user object for the request: templates ask several times per page.
     cache = getattr(user, "_group_names", None)
     if cache is None:
-        cache = set(user.groups.values_list("name", flat=True))
-        user._group_names = cache
+        cache = frozenset(user.groups.values_list("name", flat=True))
+        user._group_names = cache  # kept with the member between their pages too (members.viewer)
     return name in cache
 
 

@@ -159,4 +159,7 @@ class FragmentVersion:
     def __str__(self):
         if not enabled():
             return uuid.uuid4().hex  # switched off: a key nobody will ask for again
-        return f"{current_generation()}:{viewer_class(self.request)}"
+        # The generation this request read with the member (sigportal.viewer), or now: a fragment rendered later than
+        # its generation was read is kept under an older one, never a newer one, so it is never served stale.
+        generation = getattr(self.request, "_page_generation", None) or current_generation()
+        return f"{generation}:{viewer_class(self.request)}"

@@ -7,13 +7,20 @@ from forums.errors import ForumError, NotAllowed
 from forums.models import Suspension
 from members.outbox import email_later
 from members.roles import is_moderator
+from members.viewer import remembered
 
 from .log import Action, moderation_log, require_moderator
 
 
 def active_suspension(user):
     """The suspension that stops this member posting now, or None."""
-    return Suspension.objects.active().filter(member=user).order_by("-until").first()
+    suspension = remembered(
+        user, "_suspension", lambda: Suspension.objects.active().filter(member=user).order_by("-until").first()
+    )
+    # Kept between the member's pages: one that has run out since is over (lifting one is a write, seen at once).
+    if suspension is not None and suspension.until <= timezone.now():
+        return None
+    return suspension
 
 
 def member_suspend(*, member, moderator, until, reason):

@@ -1,4 +1,7 @@
+from functools import lru_cache
+
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from members.roles import is_moderator, is_officer
 from members.text import render_markdown, sanitise_html
@@ -16,6 +19,20 @@ def markdown_filter(text):
 def sanitised_html_filter(html):
     """{{ flatpage.content|sanitised_html }}: HTML from the admin, cleaned like posts."""
     return sanitise_html(html)
+
+
+@lru_cache(maxsize=256)
+def _reverse_fixed(name, prefix, urlconf):
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag
+def fixed_url(name):
+    """
+    {% fixed_url 'home' %}: {% url %} for an address without arguments, reversed once per process (the site's frame
+    names a dozen on every page; reversing them was a tenth of a member's page, bench/profile_page.py).
+    """
+    return _reverse_fixed(name, get_script_prefix(), get_urlconf())
 
 
 @register.filter

@@ -9,7 +9,11 @@ from tests.helpers import verified_member
 from tests.second_factor import log_in
 
 
-def count_queries(client, path):
+def count_queries(client, path, warm=True):
+    # A page as a member sees it on their next visit: the first request of a session also loads what is kept about
+    # the member between their pages (sigportal.viewer), whatever the page holds.
+    if warm:
+        client.get(path)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
     assert response.status_code == 200
@@ -33,9 +37,11 @@ def test_forum_page_queries_do_not_grow_with_topics(client, settings, moderator)
     for user in (reader, moderator):
         log_in(client, user)
         assert count_queries(client, "/forums/small/") == count_queries(client, "/forums/big/")
-    index_now = count_queries(client, "/forums/")
+    # Both counted straight after new content: the shared fragment and what is kept about the member are read afresh.
+    _fill_forum(ForumFactory(slug="some"), 1)
+    index_now = count_queries(client, "/forums/", warm=False)
     _fill_forum(ForumFactory(slug="more"), 5)  # new content: members' shared fragment of the index is rendered again
-    assert count_queries(client, "/forums/") == index_now
+    assert count_queries(client, "/forums/", warm=False) == index_now
 
 
 def _fill_topic(topic, n, muter):
