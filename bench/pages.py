@@ -28,6 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 
+# The targets (issue 16): a page's throughput as a share of the trivial view's in the same run, and for members a
+# 95th percentile under 50 ms. A miss is marked ✗ in the table.
+TARGET_RATIO = {"visitor": 1.0, "member": 0.3}
+TARGET_P95_MS = {"visitor": None, "member": 50}
+
 PAGES = ["home", "events", "event", "forums", "forum", "long_topic", "directory", "committee"]
 # Pages a visitor is sent to log in for: measured for members only.
 MEMBERS_ONLY = {"directory"}
@@ -156,7 +161,6 @@ def main():
             row["queries_render_small"] = small_counts[key]
 
     ceiling = statistics.mean(t["rps"] for t in trivial)
-    targets_ratio = {"visitor": 0.5, "member": 0.2}
     print()
     print(f"Machine: {common.machine()}")
     print(
@@ -167,6 +171,10 @@ def main():
         f"Trivial view: {trivial[0]['rps']:.0f} req/s before the pages, {trivial[1]['rps']:.0f} after "
         f"(ceiling = their mean, {ceiling:.0f}); p95 {max(t['p95_ms'] for t in trivial):.1f} ms"
     )
+    print(
+        f"Targets: visitors at least {TARGET_RATIO['visitor']} of the trivial view; members at least "
+        f"{TARGET_RATIO['member']} with p95 under {TARGET_P95_MS['member']} ms"
+    )
     print()
     print(
         "| page | as | req/s | ratio | target | p50 ms | p95 ms | queries served | errors "
@@ -175,8 +183,11 @@ def main():
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows.values():
         row["ratio"] = row["rps"] / ceiling
-        target = targets_ratio[row["role"]]
-        ok = row["ratio"] >= target and row["p95_ms"] < 100 and row["errors"] == 0
+        target = TARGET_RATIO[row["role"]]
+        p95_limit = TARGET_P95_MS[row["role"]]
+        row["meets_target"] = ok = (
+            row["ratio"] >= target and (p95_limit is None or row["p95_ms"] < p95_limit) and row["errors"] == 0
+        )
         plain = row.get("uncached_rps")
         print(
             f"| {row['page']} | {row['role']} | {row['rps']:.0f} | {row['ratio']:.2f} | {target}{'' if ok else ' ✗'} "
@@ -185,7 +196,9 @@ def main():
             f"| {row.get('uncached_p95_ms', '') and round(row['uncached_p95_ms'], 1)} "
             f"| {row.get('queries_render', '')} | {row.get('queries_render_small', '')} |"
         )
-    print("\n✗: below the target ratio, or p95 at or over 100 ms, or errors.")
+    misses = [f"{row['page']} ({row['role']})" for row in rows.values() if not row["meets_target"]]
+    print(f"\n✗: below the target ratio, or (members) p95 at or over {TARGET_P95_MS['member']} ms, or errors.")
+    print(f"Misses: {', '.join(misses) if misses else 'none'}")
     out = common.ROOT / "var" / "bench" / f"pages-{args.db}.json"
     result = {"machine": common.machine(), "trivial": trivial, "ceiling": ceiling, "rows": list(rows.values())}
     out.write_text(json.dumps(result, indent=2))
