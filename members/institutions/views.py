@@ -34,7 +34,6 @@ logger = logging.getLogger(__name__)
 REQUEST_TTL = 10 * 60  # seconds a member has to sign in at their institution
 RESULT_TTL = 5 * 60
 SESSION_REQUESTS = "institutions.saml_requests"
-SESSION_OIDC = "institutions.oidc_requests"
 CHOOSER_LIMIT = 50
 
 
@@ -180,19 +179,15 @@ def _finish_sign_in(request, identity, next_url):
 
 @require_GET
 def oidc_login(request, key):
-    """Sends the browser to Microsoft, Google (or another OpenID provider) with a fresh state and nonce, both kept
-    in this browser's session: the answer must come back to the same browser and carry the same nonce."""
+    """Sends the browser to Microsoft, Google (or another OpenID provider). Authlib keeps a fresh state, nonce and
+    PKCE verifier in this browser's session: the answer must come back to the same browser and carry the same nonce."""
     if key not in oidc.providers():
         # Not a fault: this portal simply has no such way of logging in (an old link, or a typed address).
         return refused(request, "That way of logging in is not configured here.", status=404)
     try:
-        state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        location = oidc.authorization_url(key, state=state, nonce=nonce)
+        location = oidc.authorization_redirect(request, key, next_url=_safe_next(request, request.GET.get("next", "")))
     except oidc.OidcUnavailable as exc:
         return refused(request, f"This way of logging in is unavailable: {exc}", status=503)
-    pending = dict(list(request.session.get(SESSION_OIDC, {}).items())[-4:])
-    pending[state] = {"key": key, "nonce": nonce, "next": _safe_next(request, request.GET.get("next", ""))}
-    request.session[SESSION_OIDC] = pending
     return redirect(location)
 
 
@@ -201,19 +196,17 @@ def oidc_callback(request, key):
     """The provider sends the browser back here (a top-level GET, so the session cookie comes along)."""
     if key not in oidc.providers():
         return refused(request, "That way of logging in is not configured here.", status=404)
-    pending = request.session.get(SESSION_OIDC, {})
-    started = pending.pop(request.GET.get("state", ""), None)
-    request.session[SESSION_OIDC] = pending
-    if started is None or started["key"] != key:
+    started = oidc.started_here(request, key)
+    if started is None:
         return refused(request, saml.REFUSALS["unsolicited"], status=400)
     if request.GET.get("error"):
-        return refused(request, "The log-in was cancelled or refused by the provider.", status=400)
-    code = request.GET.get("code", "")
-    if not code:
+        oidc.forget_start(request, key)
+        return refused(request, oidc.REFUSALS["cancelled"], status=400)
+    if not request.GET.get("code"):
+        oidc.forget_start(request, key)
         return refused(request, "No answer from the provider arrived.", status=400)
     try:
-        id_token = oidc.exchange_code(key, code)
-        claims = oidc.verify_id_token(key, id_token, nonce=started["nonce"])
+        claims = oidc.claims_from_callback(request, key)
         identity = oidc.identity_from_claims(key, claims)
     except oidc.OidcUnavailable as exc:
         return refused(request, f"This way of logging in is unavailable: {exc}", status=503)

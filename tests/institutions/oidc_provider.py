@@ -6,9 +6,15 @@ Google Workspace (hd, email_verified) through the claims of its people.
 
 `OidcProviderServer.behaviour` changes the next id_tokens, for the refused cases: "other-audience" (issued to
 another client), "wrong-nonce" (a nonce this browser was not given), "expired" (lifetime over an hour ago) and
-"other-key" (signed with a key the JWKS does not list).
+"other-key" (signed with a key the JWKS does not list), "other-tenant-issuer" (with `multi_tenant`, an issuer naming
+another tenant than the token's tid).
+
+`multi_tenant` plays Entra's "organizations" endpoint: the discovery document's issuer is a template with
+"{tenantid}", and each id_token's iss names the person's tenant.
 """
 
+import base64
+import hashlib
 import json
 import secrets
 import threading
@@ -17,12 +23,13 @@ import urllib.parse
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
 CLIENT_ID = "portal-client"
 CLIENT_SECRET = "portal-secret"  # noqa: S105 - the local test provider's client secret
 TENANT = "9f3c2a1e-5b7d-4c8e-a0f1-23456789abcd"
+OTHER_TENANT = "11111111-2222-3333-4444-555555555555"
 
 # The people the provider knows: the claims it asserts for each.
 PEOPLE = {
@@ -52,8 +59,16 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
+def _pkce_matches(challenge, verifier):
+    """PKCE (RFC 7636, S256): a code asked for with a challenge is only exchanged with its verifier."""
+    if challenge is None:
+        return True
+    digest = hashlib.sha256((verifier or "").encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge
+
+
 def _key():
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return RSAKey.generate_key(2048)
 
 
 class OidcProviderServer:
@@ -65,6 +80,8 @@ class OidcProviderServer:
         self.person = "robin"
         self.behaviour = ""
         self.extra_claims = {}
+        self.last_authorization = {}
+        self.multi_tenant = False
         self._codes = {}
         self._httpd = None
 
@@ -93,7 +110,7 @@ class OidcProviderServer:
             return self._json(
                 start_response,
                 {
-                    "issuer": self.issuer,
+                    "issuer": f"{self.issuer}/{{tenantid}}/v2.0" if self.multi_tenant else self.issuer,
                     "authorization_endpoint": f"{self.issuer}/authorize",
                     "token_endpoint": f"{self.issuer}/token",
                     "jwks_uri": f"{self.issuer}/jwks",
@@ -103,7 +120,7 @@ class OidcProviderServer:
                 },
             )
         if path == "/jwks":
-            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+            jwk = self.key.as_dict(private=False)
             jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
             return self._json(start_response, {"keys": [jwk]})
         if path == "/authorize":
@@ -119,7 +136,13 @@ class OidcProviderServer:
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"Unknown client"]
         code = secrets.token_urlsafe(16)
-        self._codes[code] = {"redirect_uri": query["redirect_uri"], "nonce": query.get("nonce"), "person": self.person}
+        self.last_authorization = query
+        self._codes[code] = {
+            "redirect_uri": query["redirect_uri"],
+            "nonce": query.get("nonce"),
+            "person": self.person,
+            "code_challenge": query.get("code_challenge"),
+        }
         location = f"{query['redirect_uri']}?{urllib.parse.urlencode({'code': code, 'state': query.get('state', '')})}"
         start_response("302 Found", [("Location", location)])
         return [b""]
@@ -133,6 +156,7 @@ class OidcProviderServer:
             or form.get("client_id") != CLIENT_ID
             or form.get("client_secret") != CLIENT_SECRET
             or form.get("redirect_uri") != grant["redirect_uri"]
+            or not _pkce_matches(grant["code_challenge"], form.get("code_verifier"))
         ):
             return self._json(start_response, {"error": "invalid_grant"}, status="400 Bad Request")
         now = int(time.time())
@@ -146,6 +170,9 @@ class OidcProviderServer:
         }
         if grant["nonce"] is not None:
             claims["nonce"] = grant["nonce"]
+        if self.multi_tenant:
+            tenant = OTHER_TENANT if self.behaviour == "other-tenant-issuer" else claims["tid"]
+            claims["iss"] = f"{self.issuer}/{tenant}/v2.0"
         key = self.key
         if self.behaviour == "other-audience":
             claims["aud"] = "another-portal"
@@ -155,7 +182,7 @@ class OidcProviderServer:
             claims.update(iat=now - 7200, exp=now - 3600)
         elif self.behaviour == "other-key":
             key = _key()
-        id_token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
+        id_token = jwt.encode({"alg": "RS256", "kid": self.kid}, claims, key)
         return self._json(
             start_response,
             {
