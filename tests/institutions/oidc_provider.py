@@ -15,6 +15,7 @@ another tenant than the token's tid).
 
 import base64
 import hashlib
+import html
 import json
 import secrets
 import threading
@@ -72,11 +73,18 @@ def _key():
 
 
 class OidcProviderServer:
-    def __init__(self, port):
+    """`people`, `key`, `kid` and `client_secret` default to the tests' own; with `choose`, the authorization
+    endpoint shows a page where the person picks who they are (the demo, tests/institutions/demo_oidc.py) instead of
+    consenting at once for `person`."""
+
+    def __init__(self, port, *, people=None, key=None, kid=None, client_secret=CLIENT_SECRET, choose=False):
         self.port = port
         self.issuer = f"http://127.0.0.1:{port}"
-        self.key = _key()
-        self.kid = secrets.token_hex(4)
+        self.key = key or _key()
+        self.kid = kid or secrets.token_hex(4)
+        self.people = people or PEOPLE
+        self.client_secret = client_secret
+        self.choose = choose
         self.person = "robin"
         self.behaviour = ""
         self.extra_claims = {}
@@ -135,17 +143,37 @@ class OidcProviderServer:
         if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"Unknown client"]
+        person = self.person
+        if self.choose:
+            person = query.pop("person", "")
+            if person not in self.people:
+                return self._chooser(query, start_response)
         code = secrets.token_urlsafe(16)
         self.last_authorization = query
         self._codes[code] = {
             "redirect_uri": query["redirect_uri"],
             "nonce": query.get("nonce"),
-            "person": self.person,
+            "person": person,
             "code_challenge": query.get("code_challenge"),
         }
         location = f"{query['redirect_uri']}?{urllib.parse.urlencode({'code': code, 'state': query.get('state', '')})}"
         start_response("302 Found", [("Location", location)])
         return [b""]
+
+    def _chooser(self, query, start_response):
+        """The demo's log-in page: one link per person, back to this endpoint with the same request and their name."""
+        links = "".join(
+            f'<li><a href="/authorize?{html.escape(urllib.parse.urlencode({**query, "person": name}))}">'
+            f"{html.escape(claims['name'])}</a> ({html.escape(name)}, {html.escape(claims['email'])})</li>"
+            for name, claims in self.people.items()
+        )
+        page = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo OpenID provider</title></head>'
+            "<body><main><h1>Demo OpenID provider: log in as</h1>"
+            f"<ul>{links}</ul><p>A test provider for trying the portal locally. No password.</p></main></body></html>"
+        )
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [page.encode()]
 
     def _token(self, environ, start_response):
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -154,7 +182,7 @@ class OidcProviderServer:
         if (
             grant is None
             or form.get("client_id") != CLIENT_ID
-            or form.get("client_secret") != CLIENT_SECRET
+            or form.get("client_secret") != self.client_secret
             or form.get("redirect_uri") != grant["redirect_uri"]
             or not _pkce_matches(grant["code_challenge"], form.get("code_verifier"))
         ):
@@ -165,7 +193,7 @@ class OidcProviderServer:
             "aud": CLIENT_ID,
             "iat": now,
             "exp": now + 300,
-            **PEOPLE[grant["person"]],
+            **self.people[grant["person"]],
             **self.extra_claims,
         }
         if grant["nonce"] is not None:
