@@ -170,7 +170,14 @@ def _finish_sign_in(request, identity, next_url):
     if outcome.kind == outcome.PROVE_ACCOUNT:
         services.pending_link_store(request.session, identity)
         return render(
-            request, "institutions/prove_account.html", {"email": identity.email, "next": next_url}, status=200
+            request,
+            "institutions/prove_account.html",
+            {
+                "email": identity.email,
+                "next": next_url,
+                "can_email_link": services.link_email_owner(identity) is not None,
+            },
+            status=200,
         )
     # Before the log-in, so allauth's second-factor stage and the admin trust an identity provider that checked one.
     second_factor.mark_session_by_identity_provider(request, outcome.user, identity.asserted_mfa)
@@ -214,6 +221,32 @@ def oidc_callback(request, key):
         logger.info("OpenID Connect answer refused (%s): %s", key, exc)
         return refused(request, str(exc))
     return _finish_sign_in(request, identity, started.get("next") or "")
+
+
+@require_POST
+def link_email(request):
+    """ "Email me a link instead" on the page that asks the owner of an existing account to prove it."""
+    next_url = _safe_next(request, request.POST.get("next", ""))
+    try:
+        address = services.institutional_link_email_request(session=request.session, next_url=next_url)
+    except services.LinkRefused as exc:
+        return refused(request, str(exc), status=400)
+    return render(
+        request,
+        "institutions/link_sent.html",
+        {"email": address, "minutes": services.LINK_EMAIL_MAX_AGE // 60},
+    )
+
+
+@require_GET
+def link_follow(request, token):
+    """The emailed link: in the browser that asked for it, logs the owner in; the identity is linked when the log-in
+    completes (members.institutions.signals, after the second factor if the account has one)."""
+    try:
+        owner, next_url = services.institutional_link_email_follow(session=request.session, token=token)
+    except services.LinkRefused as exc:
+        return refused(request, str(exc), status=400)
+    return perform_login(request, owner, redirect_url=next_url or None, email=owner.email)
 
 
 @require_GET
