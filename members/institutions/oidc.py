@@ -159,7 +159,7 @@ def forget_start(request, key):
 def _issuer_check(conf, app):
     """Authlib's claims option for iss: the discovery document's issuer, with the token's own tid in place of
     Entra's "{tenantid}" (the multi-tenant "organizations" and "common" endpoints name the issuer per tenant)."""
-    template = app.load_server_metadata()["issuer"]
+    template = app.load_server_metadata().get("issuer", "")
 
     def valid(claims, value):
         expected = template
