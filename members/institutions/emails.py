@@ -10,8 +10,8 @@ from members.institutions.services import LINK_EMAIL_MAX_AGE, link_email_token
 
 
 def link_email(*, user_id, request_id, identity, institution):
-    """ "Email me a link instead": the link that proves the account, signed now (the outbox row holds no secret);
-    None when the account has gone."""
+    """The email of "Email me a link instead": the link that proves the account, signed now (the outbox row holds
+    no secret); None when the account has gone."""
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return None

@@ -227,9 +227,9 @@ def link_email_owner(identity):
 
 
 def institutional_link_email_request(*, session, next_url=""):
-    """ "Email me a link instead": records (members.outbox) an email to the account's address with a link that works
-    for an hour, once, in this browser only (the session remembers which request it made; a newer one replaces it).
-    One such email per account every LINK_EMAIL_PACE. Returns the address; LinkRefused says why not."""
+    """The button "Email me a link instead": records (members.outbox) an email to the account's address with a link
+    that works for an hour, once, in this browser only (the session remembers which request it made; a newer one
+    replaces it). One such email per account every LINK_EMAIL_PACE. Returns the address; LinkRefused says why not."""
     identity = pending_link_identity(session)
     if identity is None:
         raise LinkRefused("Nothing is waiting to be linked in this browser: log in with your institution again.")

@@ -225,7 +225,7 @@ def oidc_callback(request, key):
 
 @require_POST
 def link_email(request):
-    """ "Email me a link instead" on the page that asks the owner of an existing account to prove it."""
+    """The button "Email me a link instead" on the page that asks the owner of an existing account to prove it."""
     next_url = _safe_next(request, request.POST.get("next", ""))
     try:
         address = services.institutional_link_email_request(session=request.session, next_url=next_url)
