@@ -124,6 +124,13 @@ def client(key):
     return app
 
 
+def clients_forget():
+    """Drops the clients kept in this process (and the discovery documents and keys they hold): the next log-in
+    fetches them afresh. For tests, whose providers come and go on ports that may be used again."""
+    with _clients_lock:
+        _clients.clear()
+
+
 def redirect_uri(key):
     return f"{settings.SITE_URL}{reverse('institutions:oidc-callback', args=[key])}"
 

@@ -43,11 +43,13 @@ def test_the_demo_openid_provider_logs_in_example_college_staff_with_membership_
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
+    from members.institutions import oidc
     from members.institutions.models import InstitutionalIdentity
     from members.models import AssociationMembership
     from tests.institutions import demo_oidc
     from tests.processes import free_port
 
+    oidc.clients_forget()
     port = free_port()
     settings.SAML_FEDERATION_METADATA = ""
     settings.OIDC_PROVIDERS = {"demo": demo_oidc.prepare(tmp_path, port)}

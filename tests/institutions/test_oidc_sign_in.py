@@ -297,3 +297,27 @@ def test_an_entra_token_whose_issuer_names_another_tenant_is_refused(client, oid
     assert response.status_code == 403
     assert b"did not come from the provider you chose" in response.content
     assert not get_user_model().objects.exists()
+
+
+def test_a_provider_that_does_not_answer_at_the_start_gives_a_clear_page(client, oidc_provider):
+    oidc_provider.stop()
+
+    response = client.get(reverse("institutions:oidc-login", args=["contoso"]))
+
+    assert response.status_code == 503
+    assert b"the provider did not answer" in response.content
+
+
+def test_a_log_in_cancelled_at_the_provider_is_refused_and_its_state_forgotten(client, oidc_provider):
+    import urllib.parse
+
+    start = client.get(reverse("institutions:oidc-login", args=["contoso"]))
+    state = urllib.parse.parse_qs(urllib.parse.urlsplit(start["Location"]).query)["state"][0]
+    callback = reverse("institutions:oidc-callback", args=["contoso"])
+
+    response = client.get(callback, {"state": state, "error": "access_denied"})
+
+    assert response.status_code == 400
+    assert b"cancelled or refused by the provider" in response.content
+    assert client.get(callback, {"state": state, "code": "abc"}).status_code == 400
+    assert not get_user_model().objects.exists()
