@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Embedded defaults for running locally: DEBUG on (development secret key), SQLite, inline Celery, mail to var/mail.
 RUN_ENV := DEBUG=$${DEBUG:-true}
 
-.PHONY: run idp test install install-pdf install-saml demo-data demo-code migrate worker beat lint format browser clean screenshots
+.PHONY: run idp oidc test install install-pdf install-saml demo-data demo-code migrate worker beat lint format browser clean screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -36,22 +36,30 @@ migrate: install
 
 demo-data: migrate
 	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp prepare
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_oidc prepare
 	$(RUN_ENV) $(PY) manage.py seed_demo
 
 # The current code of the demo officer's and moderator's authenticator app (the secret is published in README).
 demo-code: install
 	@$(RUN_ENV) $(PY) manage.py demo_code
 
-# The test identity provider of the demo federation runs beside the portal (127.0.0.1:8001) and stops with it.
+# The test identity provider of the demo federation (127.0.0.1:8001) and the demo OpenID provider (127.0.0.1:8002)
+# run beside the portal and stop with it.
 run: demo-data
 	@echo "Serving the portal at http://127.0.0.1:8000/ (mail is written to var/mail/)"
-	@echo "Institutional sign-in: http://127.0.0.1:8000/institutions/ (test identity provider on 127.0.0.1:8001)"
-	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp serve & idp=$$!; trap 'kill $$idp' EXIT INT TERM; \
+	@echo "Institutional sign-in: http://127.0.0.1:8000/institutions/ (test identity provider on 127.0.0.1:8001,"
+	@echo "  demo OpenID provider \"Example College\" on 127.0.0.1:8002)"
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp serve & idp=$$!; \
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_oidc serve & oidc=$$!; trap 'kill $$idp $$oidc' EXIT INT TERM; \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # The demo federation's test identity provider alone (`make run` starts it too).
 idp: install
 	$(RUN_ENV) $(PY) -m tests.institutions.demo_idp serve
+
+# The demo OpenID provider alone ("Example College"; `make run` starts it too).
+oidc: install
+	$(RUN_ENV) $(PY) -m tests.institutions.demo_oidc serve
 
 # The whole suite, browser tests included. Uses DATABASE_URL and REDIS_URL when they are set. Two workers (one per
 # core; a test file stays on one worker), each with its own test database and Redis database (tests/parallel.py).

@@ -5,6 +5,7 @@ Every environment variable is listed in README.md and .env.example. With none se
 embedded defaults: SQLite under var/, Celery tasks run inline, mail is written as files under var/mail/.
 """
 
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -753,6 +754,8 @@ PERSONAL_DATA_PROVIDERS = [*PERSONAL_DATA_PROVIDERS, "members.institutions.perso
 # OIDC_GOOGLE_CLIENT_ID, OIDC_GOOGLE_CLIENT_SECRET: the portal's OAuth client in Google Cloud. Empty: no Google.
 # OIDC_GOOGLE_HOSTED_DOMAIN: optional; one Workspace domain to suggest at Google's account chooser.
 # "tenants" (a list) restricts a provider to those Entra tenant ids / Google domains; empty accepts any.
+# In DEBUG, with neither client id set, the demo provider that `make run` prepares (var/demo-idp/oidc-provider.json)
+# and serves on 127.0.0.1:8002 is added as "demo": "Log in with Example College" (README, "Institutional sign-in").
 OIDC_MICROSOFT_TENANT = env.str("OIDC_MICROSOFT_TENANT", default="organizations")
 OIDC_PROVIDERS = {
     "microsoft": {
@@ -775,3 +778,6 @@ OIDC_PROVIDERS = {
         "tenants": [],
     },
 }
+_DEMO_OIDC = _DEMO_IDP / "oidc-provider.json"
+if DEBUG and _DEMO_OIDC.exists() and not any(conf["client_id"] for conf in OIDC_PROVIDERS.values()):
+    OIDC_PROVIDERS["demo"] = json.loads(_DEMO_OIDC.read_text())

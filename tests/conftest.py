@@ -45,6 +45,13 @@ def _eager_celery():
 
 
 @pytest.fixture(autouse=True)
+def _no_demo_openid_provider(settings):
+    """After `make run`, DEBUG settings offer the demo OpenID provider (var/demo-idp/oidc-provider.json): tests see
+    only the providers they configure (tests/institutions/test_demo.py configures the demo one itself)."""
+    settings.OIDC_PROVIDERS = {key: conf for key, conf in settings.OIDC_PROVIDERS.items() if key != "demo"}
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Uploads in a test go to a temporary folder, never into var/."""
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -1,29 +1,33 @@
 """
-OpenID Connect sign-in with an organisation's Microsoft Entra ID tenant or Google Workspace domain: the relying
-party's protocol checks. The views (members.institutions.views) then hand the identity to the same account rules as
-SAML (members.institutions.services).
+OpenID Connect sign-in with an organisation's Microsoft Entra ID tenant or Google Workspace domain. Authlib's Django
+client does the protocol: the discovery document, the authorization redirect with a fresh state, nonce and PKCE
+(S256) kept in this browser's session and used once, the code exchanged with the client secret, and the id_token
+checked in full (RS256 signature against the provider's JWKS, issuer, audience, lifetime, nonce). This module adds
+what is ours: Entra's per-tenant issuer, the allow-list of tenants, personal accounts refused, and which email the
+provider vouches for. The views (members.institutions.views) then hand the identity to the same account rules as SAML
+(members.institutions.services).
 
 Providers come from settings.OIDC_PROVIDERS ({key: {kind, name, discovery_url, client_id, client_secret}}; kind is
-"microsoft", "google" or "generic"). The authorization code flow, the code exchanged with the client secret over
-TLS, and the id_token checked in full even so: RS256 signature against the provider's JWKS, issuer, audience,
-lifetime, and the nonce this browser was given (allauth 65's openid_connect provider sends no nonce).
+"microsoft", "google" or "generic").
 """
 
-import hmac
-import urllib.parse
+import threading
+import time
 from dataclasses import dataclass
 
-import jwt
 import requests
+from authlib.integrations.base_client import MismatchingStateError, OAuthError
+from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
+from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
 
 from members.institutions.errors import SamlUnavailable, SignInRefused
 
 TIMEOUT = 10
-DISCOVERY_TTL = 60 * 60
+DISCOVERY_TTL = 60 * 60  # a client (and the discovery document and keys it holds) is rebuilt after this long
 LEEWAY = 60  # seconds of clock difference allowed
+SCOPE = "openid email profile"
 # The tenant of personal Microsoft accounts (outlook.com ...), which the "common" endpoint lets in.
 MICROSOFT_CONSUMERS_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
 
@@ -36,7 +40,10 @@ REFUSALS = {
     "invalid": "The provider's answer could not be read.",
     "tenant": "Your organisation's account is not accepted here.",
     "personal": "That is a personal account: log in with your organisation's account.",
+    "cancelled": "The log-in was cancelled or refused by the provider.",
+    "token": "The provider refused to complete the log-in. Please try again.",
 }
+UNAVAILABLE = "the provider did not answer; please try again later."
 
 
 class OidcUnavailable(SamlUnavailable):
@@ -79,106 +86,132 @@ def provider(key):
     return conf
 
 
-def discovery(key):
+class _Client(DjangoOAuth2App):
+    """Authlib's Django client, holding to RS256 whatever algorithms the discovery document lists."""
+
+    def load_server_metadata(self):
+        metadata = super().load_server_metadata()
+        metadata["id_token_signing_alg_values_supported"] = ["RS256"]
+        return metadata
+
+
+_clients = {}
+_clients_lock = threading.Lock()
+
+
+def client(key):
+    """Authlib's client for the provider. Kept per process (with the discovery document and keys it fetched) for
+    DISCOVERY_TTL, then rebuilt; a changed configuration gets a new one."""
     conf = provider(key)
-    cache_key = f"institutions:oidc-discovery:{conf['discovery_url']}"
-    document = cache.get(cache_key)
-    if document is None:
-        try:
-            response = requests.get(conf["discovery_url"], timeout=TIMEOUT)
-            response.raise_for_status()
-            document = response.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise OidcUnavailable("the provider did not answer; please try again later.") from exc
-        cache.set(cache_key, document, DISCOVERY_TTL)
-    return document
+    signature = (key, conf["discovery_url"], conf["client_id"], conf.get("client_secret", ""))
+    with _clients_lock:
+        made, app = _clients.get(signature, (0, None))
+        if app is None or time.monotonic() - made > DISCOVERY_TTL:
+            app = OAuth().register(
+                key,
+                client_cls=_Client,
+                client_id=conf["client_id"],
+                client_secret=conf.get("client_secret", ""),
+                server_metadata_url=conf["discovery_url"],
+                client_kwargs={
+                    "scope": SCOPE,
+                    "code_challenge_method": "S256",
+                    "token_endpoint_auth_method": "client_secret_post",
+                    "default_timeout": TIMEOUT,
+                },
+            )
+            _clients[signature] = (time.monotonic(), app)
+    return app
+
+
+def clients_forget():
+    """Drops the clients kept in this process (and the discovery documents and keys they hold): the next log-in
+    fetches them afresh. For tests, whose providers come and go on ports that may be used again."""
+    with _clients_lock:
+        _clients.clear()
 
 
 def redirect_uri(key):
     return f"{settings.SITE_URL}{reverse('institutions:oidc-callback', args=[key])}"
 
 
-def authorization_url(key, *, state, nonce):
+def authorization_redirect(request, key, *, next_url=""):
+    """The provider's authorization URL for this browser; Authlib keeps its state, nonce and PKCE verifier (and the
+    page to go to afterwards) in the session."""
     conf = provider(key)
-    params = {
-        "response_type": "code",
-        "client_id": conf["client_id"],
-        "redirect_uri": redirect_uri(key),
-        "scope": "openid email profile",
-        "state": state,
-        "nonce": nonce,
-    }
+    app = client(key)
+    params = {}
     if conf["kind"] == "google" and conf.get("hosted_domain"):
         params["hd"] = conf["hosted_domain"]
     if conf["kind"] == "microsoft":
         params["prompt"] = "select_account"
-    return f"{discovery(key)['authorization_endpoint']}?{urllib.parse.urlencode(params)}"
-
-
-def exchange_code(key, code):
-    """The token endpoint's id_token for this authorization code (client_secret_post)."""
-    conf = provider(key)
     try:
-        response = requests.post(
-            discovery(key)["token_endpoint"],
-            data={
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri(key),
-                "client_id": conf["client_id"],
-                "client_secret": conf["client_secret"],
-            },
-            timeout=TIMEOUT,
-        )
-        body = response.json()
+        started = app.create_authorization_url(redirect_uri(key), **params)
+    except (requests.RequestException, ValueError, RuntimeError) as exc:
+        raise OidcUnavailable(UNAVAILABLE) from exc
+    app.save_authorize_data(request, redirect_uri=redirect_uri(key), next=next_url, **started)
+    return started["url"]
+
+
+def started_here(request, key):
+    """What this browser's session kept when it started the log-in that this answer's state names, or None."""
+    state = request.GET.get("state", "")
+    return client(key).framework.get_state_data(request.session, state) if state else None
+
+
+def forget_start(request, key):
+    client(key).framework.clear_state_data(request.session, request.GET.get("state", ""))
+
+
+def _issuer_check(conf, app):
+    """Authlib's claims option for iss: the discovery document's issuer, with the token's own tid in place of
+    Entra's "{tenantid}" (the multi-tenant "organizations" and "common" endpoints name the issuer per tenant)."""
+    template = app.load_server_metadata().get("issuer", "")
+
+    def valid(claims, value):
+        expected = template
+        if conf["kind"] == "microsoft" and "{tenantid}" in template:
+            expected = template.replace("{tenantid}", str(claims.get("tid", "")))
+        return value == expected
+
+    return {"essential": True, "validate": valid}
+
+
+def _refusal(exc):
+    if isinstance(exc, ExpiredTokenError):
+        return REFUSALS["expired"]
+    if isinstance(exc, ClaimError):
+        return {
+            "aud": REFUSALS["audience"],
+            "azp": REFUSALS["audience"],
+            "nonce": REFUSALS["nonce"],
+            "iss": REFUSALS["issuer"],
+            "exp": REFUSALS["expired"],
+        }.get(exc.claim, REFUSALS["invalid"])
+    if isinstance(exc, (BadSignatureError, InvalidKeyIdError)):
+        return REFUSALS["signature"]
+    return REFUSALS["invalid"]
+
+
+def claims_from_callback(request, key):
+    """Authlib exchanges the code (once: the state is then forgotten) and checks the id_token; returns its claims,
+    or SignInRefused naming what failed, or OidcUnavailable when the provider did not answer."""
+    conf = provider(key)
+    app = client(key)
+    try:
+        claims_options = {"iss": _issuer_check(conf, app), "aud": {"essential": True, "values": [conf["client_id"]]}}
+        token = app.authorize_access_token(request, claims_options=claims_options, leeway=LEEWAY)
     except (requests.RequestException, ValueError) as exc:
-        raise OidcUnavailable("the provider did not answer; please try again later.") from exc
-    if response.status_code != 200 or not body.get("id_token"):
-        raise SignInRefused("The provider refused to complete the log-in. Please try again.")
-    return body["id_token"]
-
-
-def _expected_issuer(conf, document, claims):
-    issuer = document["issuer"]
-    if conf["kind"] == "microsoft" and "{tenantid}" in issuer:
-        # Entra's multi-tenant endpoints ("organizations", "common") name the issuer per tenant.
-        issuer = issuer.replace("{tenantid}", str(claims.get("tid", "")))
-    return issuer
-
-
-def verify_id_token(key, id_token, *, nonce):
-    """The checked claims of the id_token, or SignInRefused naming what failed."""
-    conf = provider(key)
-    document = discovery(key)
-    try:
-        signing_key = jwt.PyJWKClient(document["jwks_uri"], timeout=TIMEOUT).get_signing_key_from_jwt(id_token)
-    except jwt.PyJWKClientConnectionError as exc:
-        raise OidcUnavailable("the provider's keys could not be fetched; please try again later.") from exc
-    except jwt.PyJWTError as exc:
-        raise SignInRefused(REFUSALS["signature"]) from exc
-    try:
-        unverified = jwt.decode(id_token, options={"verify_signature": False})
-        claims = jwt.decode(
-            id_token,
-            signing_key.key,
-            algorithms=["RS256"],
-            audience=conf["client_id"],
-            issuer=_expected_issuer(conf, document, unverified),
-            leeway=LEEWAY,
-            options={"require": ["iss", "aud", "exp", "iat", "sub"]},
-        )
-    except jwt.InvalidAudienceError as exc:
-        raise SignInRefused(REFUSALS["audience"]) from exc
-    except jwt.ExpiredSignatureError as exc:
-        raise SignInRefused(REFUSALS["expired"]) from exc
-    except jwt.InvalidIssuerError as exc:
-        raise SignInRefused(REFUSALS["issuer"]) from exc
-    except jwt.InvalidSignatureError as exc:
-        raise SignInRefused(REFUSALS["signature"]) from exc
-    except jwt.PyJWTError as exc:
+        raise OidcUnavailable(UNAVAILABLE) from exc
+    except MismatchingStateError as exc:
         raise SignInRefused(REFUSALS["invalid"]) from exc
-    if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
-        raise SignInRefused(REFUSALS["nonce"])
+    except OAuthError as exc:
+        raise SignInRefused(REFUSALS["token"]) from exc
+    except JoseError as exc:
+        raise SignInRefused(_refusal(exc)) from exc
+    claims = token.get("userinfo")
+    if not claims:
+        raise SignInRefused(REFUSALS["token"])
     allowed = conf.get("tenants") or []
     if allowed and claims.get("tid", claims.get("hd", "")) not in allowed:
         raise SignInRefused(REFUSALS["tenant"])

@@ -34,7 +34,6 @@ logger = logging.getLogger(__name__)
 REQUEST_TTL = 10 * 60  # seconds a member has to sign in at their institution
 RESULT_TTL = 5 * 60
 SESSION_REQUESTS = "institutions.saml_requests"
-SESSION_OIDC = "institutions.oidc_requests"
 CHOOSER_LIMIT = 50
 
 
@@ -171,7 +170,14 @@ def _finish_sign_in(request, identity, next_url):
     if outcome.kind == outcome.PROVE_ACCOUNT:
         services.pending_link_store(request.session, identity)
         return render(
-            request, "institutions/prove_account.html", {"email": identity.email, "next": next_url}, status=200
+            request,
+            "institutions/prove_account.html",
+            {
+                "email": identity.email,
+                "next": next_url,
+                "can_email_link": services.link_email_owner(identity) is not None,
+            },
+            status=200,
         )
     # Before the log-in, so allauth's second-factor stage and the admin trust an identity provider that checked one.
     second_factor.mark_session_by_identity_provider(request, outcome.user, identity.asserted_mfa)
@@ -180,19 +186,15 @@ def _finish_sign_in(request, identity, next_url):
 
 @require_GET
 def oidc_login(request, key):
-    """Sends the browser to Microsoft, Google (or another OpenID provider) with a fresh state and nonce, both kept
-    in this browser's session: the answer must come back to the same browser and carry the same nonce."""
+    """Sends the browser to Microsoft, Google (or another OpenID provider). Authlib keeps a fresh state, nonce and
+    PKCE verifier in this browser's session: the answer must come back to the same browser and carry the same nonce."""
     if key not in oidc.providers():
         # Not a fault: this portal simply has no such way of logging in (an old link, or a typed address).
         return refused(request, "That way of logging in is not configured here.", status=404)
     try:
-        state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-        location = oidc.authorization_url(key, state=state, nonce=nonce)
+        location = oidc.authorization_redirect(request, key, next_url=_safe_next(request, request.GET.get("next", "")))
     except oidc.OidcUnavailable as exc:
         return refused(request, f"This way of logging in is unavailable: {exc}", status=503)
-    pending = dict(list(request.session.get(SESSION_OIDC, {}).items())[-4:])
-    pending[state] = {"key": key, "nonce": nonce, "next": _safe_next(request, request.GET.get("next", ""))}
-    request.session[SESSION_OIDC] = pending
     return redirect(location)
 
 
@@ -201,19 +203,17 @@ def oidc_callback(request, key):
     """The provider sends the browser back here (a top-level GET, so the session cookie comes along)."""
     if key not in oidc.providers():
         return refused(request, "That way of logging in is not configured here.", status=404)
-    pending = request.session.get(SESSION_OIDC, {})
-    started = pending.pop(request.GET.get("state", ""), None)
-    request.session[SESSION_OIDC] = pending
-    if started is None or started["key"] != key:
+    started = oidc.started_here(request, key)
+    if started is None:
         return refused(request, saml.REFUSALS["unsolicited"], status=400)
     if request.GET.get("error"):
-        return refused(request, "The log-in was cancelled or refused by the provider.", status=400)
-    code = request.GET.get("code", "")
-    if not code:
+        oidc.forget_start(request, key)
+        return refused(request, oidc.REFUSALS["cancelled"], status=400)
+    if not request.GET.get("code"):
+        oidc.forget_start(request, key)
         return refused(request, "No answer from the provider arrived.", status=400)
     try:
-        id_token = oidc.exchange_code(key, code)
-        claims = oidc.verify_id_token(key, id_token, nonce=started["nonce"])
+        claims = oidc.claims_from_callback(request, key)
         identity = oidc.identity_from_claims(key, claims)
     except oidc.OidcUnavailable as exc:
         return refused(request, f"This way of logging in is unavailable: {exc}", status=503)
@@ -221,6 +221,32 @@ def oidc_callback(request, key):
         logger.info("OpenID Connect answer refused (%s): %s", key, exc)
         return refused(request, str(exc))
     return _finish_sign_in(request, identity, started.get("next") or "")
+
+
+@require_POST
+def link_email(request):
+    """The button "Email me a link instead" on the page that asks the owner of an existing account to prove it."""
+    next_url = _safe_next(request, request.POST.get("next", ""))
+    try:
+        address = services.institutional_link_email_request(session=request.session, next_url=next_url)
+    except services.LinkRefused as exc:
+        return refused(request, str(exc), status=400)
+    return render(
+        request,
+        "institutions/link_sent.html",
+        {"email": address, "minutes": services.LINK_EMAIL_MAX_AGE // 60},
+    )
+
+
+@require_GET
+def link_follow(request, token):
+    """The emailed link: in the browser that asked for it, logs the owner in; the identity is linked when the log-in
+    completes (members.institutions.signals, after the second factor if the account has one)."""
+    try:
+        owner, next_url = services.institutional_link_email_follow(session=request.session, token=token)
+    except services.LinkRefused as exc:
+        return refused(request, str(exc), status=400)
+    return perform_login(request, owner, redirect_url=next_url or None, email=owner.email)
 
 
 @require_GET

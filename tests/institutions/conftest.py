@@ -77,8 +77,10 @@ def saml_sign_in(
 def oidc_provider(settings, db):
     """A real OpenID Connect provider (tests/institutions/oidc_provider.py) playing an Entra tenant, configured as
     the portal's "contoso" provider."""
+    from members.institutions import oidc
     from tests.institutions.oidc_provider import CLIENT_ID, CLIENT_SECRET, OidcProviderServer
 
+    oidc.clients_forget()
     server = OidcProviderServer(free_port()).start()
     settings.OIDC_PROVIDERS = {
         "contoso": {

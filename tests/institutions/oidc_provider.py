@@ -6,9 +6,16 @@ Google Workspace (hd, email_verified) through the claims of its people.
 
 `OidcProviderServer.behaviour` changes the next id_tokens, for the refused cases: "other-audience" (issued to
 another client), "wrong-nonce" (a nonce this browser was not given), "expired" (lifetime over an hour ago) and
-"other-key" (signed with a key the JWKS does not list).
+"other-key" (signed with a key the JWKS does not list), "other-tenant-issuer" (with `multi_tenant`, an issuer naming
+another tenant than the token's tid).
+
+`multi_tenant` plays Entra's "organizations" endpoint: the discovery document's issuer is a template with
+"{tenantid}", and each id_token's iss names the person's tenant.
 """
 
+import base64
+import hashlib
+import html
 import json
 import secrets
 import threading
@@ -17,12 +24,13 @@ import urllib.parse
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
+from joserfc import jwt
+from joserfc.jwk import RSAKey
 
 CLIENT_ID = "portal-client"
 CLIENT_SECRET = "portal-secret"  # noqa: S105 - the local test provider's client secret
 TENANT = "9f3c2a1e-5b7d-4c8e-a0f1-23456789abcd"
+OTHER_TENANT = "11111111-2222-3333-4444-555555555555"
 
 # The people the provider knows: the claims it asserts for each.
 PEOPLE = {
@@ -52,19 +60,36 @@ class _Quiet(WSGIRequestHandler):
         pass
 
 
+def _pkce_matches(challenge, verifier):
+    """PKCE (RFC 7636, S256): a code asked for with a challenge is only exchanged with its verifier."""
+    if challenge is None:
+        return True
+    digest = hashlib.sha256((verifier or "").encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge
+
+
 def _key():
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return RSAKey.generate_key(2048)
 
 
 class OidcProviderServer:
-    def __init__(self, port):
+    """`people`, `key`, `kid` and `client_secret` default to the tests' own; with `choose`, the authorization
+    endpoint shows a page where the person picks who they are (the demo, tests/institutions/demo_oidc.py) instead of
+    consenting at once for `person`."""
+
+    def __init__(self, port, *, people=None, key=None, kid=None, client_secret=CLIENT_SECRET, choose=False):
         self.port = port
         self.issuer = f"http://127.0.0.1:{port}"
-        self.key = _key()
-        self.kid = secrets.token_hex(4)
+        self.key = key or _key()
+        self.kid = kid or secrets.token_hex(4)
+        self.people = people or PEOPLE
+        self.client_secret = client_secret
+        self.choose = choose
         self.person = "robin"
         self.behaviour = ""
         self.extra_claims = {}
+        self.last_authorization = {}
+        self.multi_tenant = False
         self._codes = {}
         self._httpd = None
 
@@ -93,7 +118,7 @@ class OidcProviderServer:
             return self._json(
                 start_response,
                 {
-                    "issuer": self.issuer,
+                    "issuer": f"{self.issuer}/{{tenantid}}/v2.0" if self.multi_tenant else self.issuer,
                     "authorization_endpoint": f"{self.issuer}/authorize",
                     "token_endpoint": f"{self.issuer}/token",
                     "jwks_uri": f"{self.issuer}/jwks",
@@ -103,7 +128,7 @@ class OidcProviderServer:
                 },
             )
         if path == "/jwks":
-            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+            jwk = self.key.as_dict(private=False)
             jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
             return self._json(start_response, {"keys": [jwk]})
         if path == "/authorize":
@@ -118,11 +143,37 @@ class OidcProviderServer:
         if query.get("client_id") != CLIENT_ID or query.get("response_type") != "code":
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
             return [b"Unknown client"]
+        person = self.person
+        if self.choose:
+            person = query.pop("person", "")
+            if person not in self.people:
+                return self._chooser(query, start_response)
         code = secrets.token_urlsafe(16)
-        self._codes[code] = {"redirect_uri": query["redirect_uri"], "nonce": query.get("nonce"), "person": self.person}
+        self.last_authorization = query
+        self._codes[code] = {
+            "redirect_uri": query["redirect_uri"],
+            "nonce": query.get("nonce"),
+            "person": person,
+            "code_challenge": query.get("code_challenge"),
+        }
         location = f"{query['redirect_uri']}?{urllib.parse.urlencode({'code': code, 'state': query.get('state', '')})}"
         start_response("302 Found", [("Location", location)])
         return [b""]
+
+    def _chooser(self, query, start_response):
+        """The demo's log-in page: one link per person, back to this endpoint with the same request and their name."""
+        links = "".join(
+            f'<li><a href="/authorize?{html.escape(urllib.parse.urlencode({**query, "person": name}))}">'
+            f"{html.escape(claims['name'])}</a> ({html.escape(name)}, {html.escape(claims['email'])})</li>"
+            for name, claims in self.people.items()
+        )
+        page = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Demo OpenID provider</title></head>'
+            "<body><main><h1>Demo OpenID provider: log in as</h1>"
+            f"<ul>{links}</ul><p>A test provider for trying the portal locally. No password.</p></main></body></html>"
+        )
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return [page.encode()]
 
     def _token(self, environ, start_response):
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -131,8 +182,9 @@ class OidcProviderServer:
         if (
             grant is None
             or form.get("client_id") != CLIENT_ID
-            or form.get("client_secret") != CLIENT_SECRET
+            or form.get("client_secret") != self.client_secret
             or form.get("redirect_uri") != grant["redirect_uri"]
+            or not _pkce_matches(grant["code_challenge"], form.get("code_verifier"))
         ):
             return self._json(start_response, {"error": "invalid_grant"}, status="400 Bad Request")
         now = int(time.time())
@@ -141,11 +193,14 @@ class OidcProviderServer:
             "aud": CLIENT_ID,
             "iat": now,
             "exp": now + 300,
-            **PEOPLE[grant["person"]],
+            **self.people[grant["person"]],
             **self.extra_claims,
         }
         if grant["nonce"] is not None:
             claims["nonce"] = grant["nonce"]
+        if self.multi_tenant:
+            tenant = OTHER_TENANT if self.behaviour == "other-tenant-issuer" else claims["tid"]
+            claims["iss"] = f"{self.issuer}/{tenant}/v2.0"
         key = self.key
         if self.behaviour == "other-audience":
             claims["aud"] = "another-portal"
@@ -155,7 +210,7 @@ class OidcProviderServer:
             claims.update(iat=now - 7200, exp=now - 3600)
         elif self.behaviour == "other-key":
             key = _key()
-        id_token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
+        id_token = jwt.encode({"alg": "RS256", "kid": self.kid}, claims, key)
         return self._json(
             start_response,
             {

@@ -267,3 +267,57 @@ def test_a_provider_that_stops_answering_gives_a_clear_page_not_an_error(client,
     assert response.status_code == 503
     assert b"the provider did not answer" in response.content
     assert not get_user_model().objects.exists()
+
+
+def test_the_log_in_is_bound_to_this_browser_with_pkce(client, oidc_provider, contoso):
+    response = oidc_sign_in(client, oidc_provider)
+
+    # The provider exchanges the code only with the verifier of this challenge (tests/institutions/oidc_provider.py).
+    assert oidc_provider.last_authorization["code_challenge_method"] == "S256"
+    assert oidc_provider.last_authorization["nonce"]
+    assert response.status_code == 302
+    assert _logged_in_user(client).email == "robin@contoso.example"
+
+
+def test_entras_multi_tenant_issuer_is_checked_against_the_tokens_own_tenant(client, oidc_provider, contoso):
+    oidc_provider.multi_tenant = True
+
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 302
+    assert InstitutionalIdentity.objects.get().issuer == f"{oidc_provider.issuer}/{TENANT}/v2.0"
+
+
+def test_an_entra_token_whose_issuer_names_another_tenant_is_refused(client, oidc_provider, contoso):
+    oidc_provider.multi_tenant = True
+    oidc_provider.behaviour = "other-tenant-issuer"
+
+    response = oidc_sign_in(client, oidc_provider)
+
+    assert response.status_code == 403
+    assert b"did not come from the provider you chose" in response.content
+    assert not get_user_model().objects.exists()
+
+
+def test_a_provider_that_does_not_answer_at_the_start_gives_a_clear_page(client, oidc_provider):
+    oidc_provider.stop()
+
+    response = client.get(reverse("institutions:oidc-login", args=["contoso"]))
+
+    assert response.status_code == 503
+    assert b"the provider did not answer" in response.content
+
+
+def test_a_log_in_cancelled_at_the_provider_is_refused_and_its_state_forgotten(client, oidc_provider):
+    import urllib.parse
+
+    start = client.get(reverse("institutions:oidc-login", args=["contoso"]))
+    state = urllib.parse.parse_qs(urllib.parse.urlsplit(start["Location"]).query)["state"][0]
+    callback = reverse("institutions:oidc-callback", args=["contoso"])
+
+    response = client.get(callback, {"state": state, "error": "access_denied"})
+
+    assert response.status_code == 400
+    assert b"cancelled or refused by the provider" in response.content
+    assert client.get(callback, {"state": state, "code": "abc"}).status_code == 400
+    assert not get_user_model().objects.exists()
