@@ -138,14 +138,22 @@ def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=
         raise errors.AnswersMissing("Please answer: " + "; ".join(missing))
     # Who else may come only matters if an officer changes the audience meanwhile; worked out now, not under the lock.
     staff_of = staff_organisation_ids(user) if event.audience == Event.Audience.ORGANISATIONS else None
+    # Validated now; its status, time and place in the queue are decided under the lock.
+    registration = Registration(
+        event=event,
+        user=user,
+        status=Registration.Status.CONFIRMED,
+        queued_at=now or timezone.now(),
+        confirmed_all_sessions=confirmed_all_sessions or len(sessions) <= 1,
+    )
+    # The event was just read and the user is the one asking: checking that both exist would be two more queries.
+    registration.full_clean(exclude=["event", "user"], validate_constraints=False)
     try:
         return _registration_save(
-            event_id=event_id,
-            checked=event,
+            registration,
             user=user,
             staff_of=staff_of,
             answers={q: str(answers.get(q.pk, "")).strip() for q in questions},
-            confirmed_all_sessions=confirmed_all_sessions or len(sessions) <= 1,
             now=now,
         )
     except IntegrityError as exc:
@@ -157,9 +165,10 @@ def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=
 
 
 @transaction.atomic
-def _registration_save(*, event_id, checked, user, staff_of, answers, confirmed_all_sessions, now):
+def _registration_save(registration, *, user, staff_of, answers, now):
     """The part of registration_create that holds the event's lock: as short as it can be."""
-    event = _locked_event(event_id)
+    checked = registration.event
+    event = _locked_event(checked.pk)
     # The time is read once the lock is held, so the waiting list's order is the order places were asked for
     # under the lock: nobody who queued earlier can end up behind someone who queued later.
     now = now or timezone.now()
@@ -172,15 +181,9 @@ def _registration_save(*, event_id, checked, user, staff_of, answers, confirmed_
         raise errors.NotEligible(f"This event is not open to you. {audience_description(event)}")
 
     full = event.capacity is not None and _confirmed_count(event) >= event.capacity
-    registration = Registration(
-        event=event,
-        user=user,
-        status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
-        queued_at=now,
-        confirmed_all_sessions=confirmed_all_sessions,
-    )
-    # The event is locked and the user is the one asking: checking that both exist would be two more queries.
-    registration.full_clean(exclude=["event", "user"], validate_constraints=False)
+    registration.event = event
+    registration.status = Registration.Status.WAITING if full else Registration.Status.CONFIRMED
+    registration.queued_at = now
     registration.save()
     if answers:
         RegistrationAnswer.objects.bulk_create(
