@@ -4,8 +4,8 @@ Everything that writes: registering, cancelling, the waiting list, and officers'
 Each function runs in one transaction that locks the event row first (`select_for_update`), so places are counted
 and taken by one person at a time: 200 people racing for 10 places give exactly 10 confirmed and 190 waiting.
 Registering checks the person (membership, principles, an earlier registration, the form) before that transaction,
-because everyone else in a rush waits while the lock is held; under the lock it re-reads the event's row and re-
-checks what an officer may have changed meanwhile. Promotion from the waiting list happens inside the same locked
+because everyone else in a rush waits while the lock is held; under the lock it re-reads the event's row and
+re-checks what an officer may have changed meanwhile. Promotion from the waiting list happens inside the same locked
 transaction. Emails are recorded in that same transaction (an EmailReceipt, unique per person, kind and key, and a
 row of the outbox, members.outbox): nobody is told about a change that was rolled back, nobody is told twice, and no
 email is lost with a task. A place from the waiting list is also a notification in the site (members.notifications),
