@@ -56,6 +56,11 @@ def event_for_page(*, pk, user):
     return visible_events(user).for_listing().prefetch_related("questions", "organisations").get(pk=pk)
 
 
+def event_to_register_for():
+    """Published events with their sessions and questions, for the registration form and its service."""
+    return Event.objects.published().prefetch_related("sessions", "questions")
+
+
 def event_by_slug(*, user, slug):
     """The newest event this person may see with this slug, or None (slugs need not be unique)."""
     return visible_events(user).filter(slug=slug).order_by("-created_at").first()

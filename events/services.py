@@ -1,12 +1,15 @@
 """
 Everything that writes: registering, cancelling, the waiting list, and officers' changes to events.
 
-Each function runs in one transaction that locks the event row first (`select_for_update`), so places are
-counted and taken by one person at a time: 200 people racing for 10 places give exactly 10 confirmed and 190
-waiting. Promotion from the waiting list happens inside the same locked transaction. Emails are recorded in that
-same transaction (an EmailReceipt, unique per person, kind and key, and a row of the outbox, members.outbox): nobody
-is told about a change that was rolled back, nobody is told twice, and no email is lost with a task. A place from
-the waiting list is also a notification in the site (members.notifications), in the same transaction.
+Each function runs in one transaction that locks the event row first (`select_for_update`), so places are counted
+and taken by one person at a time: 200 people racing for 10 places give exactly 10 confirmed and 190 waiting.
+Registering checks the person (membership, principles, an earlier registration, the form) before that transaction,
+because everyone else in a rush waits while the lock is held; under the lock it re-reads the event's row and
+re-checks what an officer may have changed meanwhile. Promotion from the waiting list happens inside the same locked
+transaction. Emails are recorded in that same transaction (an EmailReceipt, unique per person, kind and key, and a
+row of the outbox, members.outbox): nobody is told about a change that was rolled back, nobody is told twice, and no
+email is lost with a task. A place from the waiting list is also a notification in the site (members.notifications),
+in the same transaction.
 """
 
 import functools
@@ -16,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from events import errors
-from events.eligibility import check_can_register
+from events.eligibility import audience_allows, audience_description, check_can_register, check_still_open
 from events.models import (
     Attendance,
     EmailReceipt,
@@ -30,6 +33,7 @@ from events.models import (
     RegistrationAnswer,
     Session,
 )
+from members.membership import staff_organisation_ids
 from members.notifications import notify, wants_email
 from members.outbox import Email, emails_later
 
@@ -104,23 +108,29 @@ def _tell_promoted(event, registration):
         _tell_registration(registration, "promotion")
 
 
+def _event_to_register_for(event_id):
+    """The event with what registering reads of it besides its row: sessions (times) and questions."""
+    return Event.objects.prefetch_related("sessions", "questions").get(pk=event_id)
+
+
 @_busy_on_lock_timeout
-@transaction.atomic
-def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=False, now=None):
+def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=False, now=None, event=None):
     """
     Register a person for an event: a confirmed place if one is free, otherwise the end of the waiting list.
 
     `answers` maps RegistrationQuestion ids to text. Raises an EventError (nothing saved) when the person may
-    not register, and Event.DoesNotExist for an id that does not exist.
+    not register, and Event.DoesNotExist for an id that does not exist. `event` is the event as the caller already
+    read it with its sessions and questions prefetched (the view does, for the form), so they are not read twice.
+
+    Everything about the person (membership, principles, an earlier registration) and the form is checked before
+    the event is locked: in a rush, everyone else waits for the lock while it is held, so it is held only to
+    re-read the event's row, count places, save the registration and record its email.
     """
-    event = _locked_event(event_id)
-    # The time is read once the lock is held, so the waiting list's order is the order places were asked for
-    # under the lock: nobody who queued earlier can end up behind someone who queued later.
-    now = now or timezone.now()
-    check_can_register(event, user, now=now)
+    if event is None or event.pk != event_id:
+        event = _event_to_register_for(event_id)
+    check_can_register(event, user, now=now or timezone.now())
     if Registration.objects.filter(event=event, user=user).active().exists():
         raise errors.AlreadyRegistered()
-
     sessions = list(event.sessions.all())
     if len(sessions) > 1 and not confirmed_all_sessions:
         raise errors.SessionsNotConfirmed()
@@ -129,21 +139,60 @@ def registration_create(*, event_id, user, answers=None, confirmed_all_sessions=
     missing = [q.label for q in questions if q.required and not str(answers.get(q.pk, "")).strip()]
     if missing:
         raise errors.AnswersMissing("Please answer: " + "; ".join(missing))
-
-    full = event.capacity is not None and _confirmed_count(event) >= event.capacity
+    # Who else may come only matters if an officer changes the audience meanwhile; worked out now, not under the lock.
+    staff_of = staff_organisation_ids(user) if event.audience == Event.Audience.ORGANISATIONS else None
+    # Validated now; its status, time and place in the queue are decided under the lock.
     registration = Registration(
         event=event,
         user=user,
-        status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
-        queued_at=now,
+        status=Registration.Status.CONFIRMED,
+        queued_at=now or timezone.now(),
         confirmed_all_sessions=confirmed_all_sessions or len(sessions) <= 1,
     )
-    registration.full_clean(validate_constraints=False)
+    # The event was just read and the user is the one asking: checking that both exist would be two more queries.
+    registration.full_clean(exclude=["event", "user"], validate_constraints=False)
+    try:
+        return _registration_save(
+            registration,
+            user=user,
+            staff_of=staff_of,
+            answers={q: str(answers.get(q.pk, "")).strip() for q in questions},
+            now=now,
+        )
+    except IntegrityError as exc:
+        # The same person's second click got past the check above while the first was saving: the constraint on
+        # one active registration per person and event refused it, and nothing of it was saved.
+        if "one_active_registration_per_person" in str(exc):
+            raise errors.AlreadyRegistered() from exc
+        raise
+
+
+@transaction.atomic
+def _registration_save(registration, *, user, staff_of, answers, now):
+    """The part of registration_create that holds the event's lock: as short as it can be."""
+    checked = registration.event
+    event = _locked_event(checked.pk)
+    # The time is read once the lock is held, so the waiting list's order is the order places were asked for
+    # under the lock: nobody who queued earlier can end up behind someone who queued later.
+    now = now or timezone.now()
+    # The row as it is now: an officer may have cancelled, unpublished or closed the event, or changed who may come,
+    # while the person was checked. Sessions are the ones read before (officers' session edits do not lock the row).
+    event._prefetched_objects_cache = getattr(checked, "_prefetched_objects_cache", {})
+    check_still_open(event, now=now)
+    audience_may_differ = event.audience != checked.audience or event.audience == Event.Audience.ORGANISATIONS
+    if audience_may_differ and not audience_allows(event, user, staff_of=staff_of):
+        raise errors.NotEligible(f"This event is not open to you. {audience_description(event)}")
+
+    full = event.capacity is not None and _confirmed_count(event) >= event.capacity
+    registration.event = event
+    registration.status = Registration.Status.WAITING if full else Registration.Status.CONFIRMED
+    registration.queued_at = now
     registration.save()
-    RegistrationAnswer.objects.bulk_create(
-        RegistrationAnswer(registration=registration, question=q, answer=str(answers.get(q.pk, "")).strip())
-        for q in questions
-    )
+    if answers:
+        RegistrationAnswer.objects.bulk_create(
+            RegistrationAnswer(registration=registration, question=question, answer=answer)
+            for question, answer in answers.items()
+        )
     _tell_registration(registration, "waiting" if full else "confirmation")
     return registration
 

@@ -107,7 +107,7 @@ def event_by_slug(request, slug):
 @login_required
 def event_register(request, pk):
     """Register (POST); GET shows the same form as the event page."""
-    event = get_object_or_404(Event.objects.published(), pk=pk)
+    event = get_object_or_404(selectors.event_to_register_for(), pk=pk)
     if request.method != "POST":
         return redirect(event)
     sessions = list(event.sessions.all())
@@ -121,6 +121,7 @@ def event_register(request, pk):
             user=request.user,
             answers=form.answers(),
             confirmed_all_sessions=form.cleaned_data.get("confirmed_all_sessions", len(sessions) <= 1),
+            event=event,
         )
     except errors.PrinciplesNotAccepted:
         return _principles_redirect(request, event.get_absolute_url())

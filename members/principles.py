@@ -9,6 +9,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -31,10 +32,15 @@ def has_accepted_current_principles(user):
 
 
 def _has_accepted_current(user):
-    current = current_principles()
-    if current is None:
-        return True
-    return PrinciplesAcceptance.objects.filter(user=user, version=current).exists()
+    # One query, not two (the current version, then the acceptance): registering for an event asks this in a rush.
+    accepted = (
+        PrinciplesVersion.objects.published()
+        .order_by("-number")
+        .annotate(accepted=Exists(PrinciplesAcceptance.objects.filter(user=user, version=OuterRef("pk"))))
+        .values_list("accepted", flat=True)
+        .first()
+    )
+    return accepted is None or accepted
 
 
 def last_accepted_version(user):

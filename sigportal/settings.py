@@ -165,6 +165,9 @@ PAGE_CACHE_IGNORED_TABLES = frozenset(
         "forums_readmarker",
         "forums_anonymousidentityview",
         "events_emailreceipt",
+        # Answers to an event's questions are seen only by officers and in the member's own data download; a
+        # registration itself does retire pages (places left).
+        "events_registrationanswer",
     }
 )
 

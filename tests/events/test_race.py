@@ -12,9 +12,11 @@ import contextlib
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from events import errors, services
 from events.models import Registration
@@ -121,4 +123,110 @@ def test_a_lock_held_too_long_gives_a_friendly_busy_message(monkeypatch):
     finally:
         release.set()
         holder.join()
+    assert not Registration.objects.filter(event=event).exists()
+
+
+# The person is checked before the event is locked. Two things can change between that check and the lock, and the
+# lock must still catch them: the same person's second click, and an officer's change to the event.
+
+
+def waiting_for_the_lock(count, timeout=10):
+    """Block until `count` other connections wait for a lock in PostgreSQL (they passed every check before it)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+            time.sleep(0.01)
+    raise AssertionError(f"{count} registrations never queued for the event's lock")
+
+
+@contextlib.contextmanager
+def event_locked(event, change=None):
+    """Hold the event's row lock in another connection (as a slow registration would); on leaving, apply `change`
+    (field values, as an officer saving the event) in that same transaction and let go."""
+    from django.db import transaction
+
+    from events.models import Event
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                Event.objects.select_for_update().get(pk=event.pk)
+                holding.set()
+                release.wait(timeout=20)
+                if change:
+                    Event.objects.filter(pk=event.pk).update(**change)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(timeout=10)
+    try:
+        yield
+    finally:
+        release.set()
+        holder.join()
+
+
+def in_threads(*calls):
+    """Start each call in its own thread (own connection); returns a function that waits and gives their outcomes."""
+    pool = ThreadPoolExecutor(max_workers=len(calls))
+
+    def outcome(call):
+        try:
+            return call().status
+        except errors.EventError as exc:
+            return type(exc).__name__
+        finally:
+            connections.close_all()
+
+    futures = [pool.submit(outcome, call) for call in calls]
+
+    def results():
+        pool.shutdown(wait=True)
+        return [f.result() for f in futures]
+
+    return results
+
+
+def test_a_double_click_that_passes_the_checks_twice_still_registers_once(monkeypatch):
+    monkeypatch.setattr("members.outbox._nudge", lambda: None)
+    event = EventFactory(capacity=5)
+    person = UserFactory()
+
+    def click():
+        return services.registration_create(event_id=event.pk, user=person)
+
+    with event_locked(event):
+        results = in_threads(click, click)
+        waiting_for_the_lock(2)  # both clicks found no registration and now queue for the lock
+    assert sorted(results()) == ["AlreadyRegistered", Registration.Status.CONFIRMED]
+    assert Registration.objects.filter(event=event, user=person).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "refusal"),
+    [
+        ({"status": "cancelled"}, "EventCancelled"),
+        ({"registration_closes_at": timezone.now() - timedelta(minutes=1)}, "RegistrationClosed"),
+        ({"audience": "association_members"}, "NotEligible"),
+    ],
+    ids=["cancelled", "registration-closed", "audience-narrowed"],
+)
+def test_an_officers_change_while_someone_waits_for_the_lock_is_respected(monkeypatch, change, refusal):
+    monkeypatch.setattr("members.outbox._nudge", lambda: None)
+    event = EventFactory(capacity=5)
+    person = UserFactory()
+
+    with event_locked(event, change=change):
+        results = in_threads(lambda: services.registration_create(event_id=event.pk, user=person))
+        waiting_for_the_lock(1)  # checked against the event as it was, and queued for the lock
+    assert results() == [refusal]
     assert not Registration.objects.filter(event=event).exists()
