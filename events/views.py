@@ -22,8 +22,7 @@ def _principles_redirect(request, next_url):
 
 def event_list(request):
     """Upcoming events (filter by type and series, search) and past events with their recordings."""
-    series = list(selectors.series_with_events())
-    form = EventFilterForm(request.GET or None, series=series)
+    form = EventFilterForm(request.GET or None, series=selectors.series_with_events)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: filters.get(k) or None for k in ("kind", "series", "q")}
     # Lazy: the template reads them inside a fragment members share, so a cached fragment costs no query.
@@ -56,10 +55,8 @@ def _event_page(request, pk, form=None):
     The event page: its shared heading and main column (events/event_page.py) around this person's registration
     card. `form` is a register form that came back with errors (answered with 400).
     """
-    registration = selectors.registration_for_page(event_id=pk, user=request.user)
-    show_join_links = bool(registration and registration.is_confirmed)
     try:
-        event, shared = event_page.event_and_shared_html(request, pk, join_links=show_join_links)
+        event, registration, shared = event_page.event_page_parts(request, pk)
     except Event.DoesNotExist:
         raise Http404("No such event.") from None
     problem = None

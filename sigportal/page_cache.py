@@ -160,3 +160,14 @@ class FragmentVersion:
         if not enabled():
             return uuid.uuid4().hex  # switched off: a key nobody will ask for again
         return f"{current_generation()}:{viewer_class(self.request)}"
+
+
+def shared_version(request):
+    """
+    (generation, viewer class) for what an app keeps in the cache to share between the members of one class, or
+    None while the caches are off. Apps below sigportal may not import it: sigportal.apps hands it to those that
+    ask (events.event_page), so their keys move with the same generation as every cached page.
+    """
+    if not enabled():
+        return None
+    return current_generation(), viewer_class(request)
