@@ -11,8 +11,20 @@ class EventFilterForm(forms.Form):
     series = forms.ChoiceField(label="Series", required=False)
 
     def __init__(self, *args, series=(), **kwargs):
+        """`series`: the series to offer, or a function returning them, called only when the choices are needed
+        (checking a chosen series, drawing the field): the list page draws the form inside a fragment members
+        share, so on a cached fragment with no series chosen the series are never read."""
         super().__init__(*args, **kwargs)
-        self.fields["series"].choices = [("", "All series")] + [(s.slug, s.name) for s in series]
+        found = []
+
+        def choices():
+            if not found:
+                found.append(
+                    [("", "All series")] + [(s.slug, s.name) for s in (series() if callable(series) else series)]
+                )
+            return found[0]
+
+        self.fields["series"].choices = choices
 
 
 class RegistrationForm(forms.Form):

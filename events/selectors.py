@@ -61,6 +61,17 @@ def event_to_register_for():
     return Event.objects.published().prefetch_related("sessions", "questions")
 
 
+def event_for_shared_page(*, pk, user):
+    """event_for_page as kept in the cache members share: without the host's password hash (only the name shows)."""
+    return (
+        visible_events(user)
+        .for_listing()
+        .prefetch_related("questions", "organisations")
+        .defer("host__password")
+        .get(pk=pk)
+    )
+
+
 def event_by_slug(*, user, slug):
     """The newest event this person may see with this slug, or None (slugs need not be unique)."""
     return visible_events(user).filter(slug=slug).order_by("-created_at").first()
@@ -71,6 +82,16 @@ def registration_of(*, event, user):
     if not user.is_authenticated:
         return None
     return Registration.objects.filter(event=event, user=user).active().first()
+
+
+def registration_for_page(*, event_id, user):
+    """This person's active registration for the event with `position` on the waiting list, in one query; or None."""
+    if not user.is_authenticated:
+        return None
+    registration = with_waiting_position(Registration.objects.filter(event_id=event_id, user=user).active()).first()
+    if registration is not None:
+        registration.position = registration.waiting_ahead + 1 if registration.is_waiting else None
+    return registration
 
 
 def with_waiting_position(registrations):

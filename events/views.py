@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
-from events import calendars, errors, selectors, services
-from events.eligibility import audience_description, registration_problem
+from events import calendars, errors, event_page, selectors, services
+from events.eligibility import registration_problem
 from events.forms import EventFilterForm, RegistrationForm
 from events.models import CalendarFeedToken, Event, Registration
 from members.principles import accept_url
@@ -22,8 +22,7 @@ def _principles_redirect(request, next_url):
 
 def event_list(request):
     """Upcoming events (filter by type and series, search) and past events with their recordings."""
-    series = list(selectors.series_with_events())
-    form = EventFilterForm(request.GET or None, series=series)
+    form = EventFilterForm(request.GET or None, series=selectors.series_with_events)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: filters.get(k) or None for k in ("kind", "series", "q")}
     # Lazy: the template reads them inside a fragment members share, so a cached fragment costs no query.
@@ -48,35 +47,39 @@ def event_list(request):
 
 def event_detail(request, pk):
     """One event: sessions in the viewer's zone, places, and what this person can do."""
+    return _event_page(request, pk)
+
+
+def _event_page(request, pk, form=None):
+    """
+    The event page: its shared heading and main column (events/event_page.py) around this person's registration
+    card. `form` is a register form that came back with errors (answered with 400).
+    """
     try:
-        event = selectors.event_for_page(pk=pk, user=request.user)
+        event, registration, shared = event_page.event_page_parts(request, pk)
     except Event.DoesNotExist:
         raise Http404("No such event.") from None
-    registration = selectors.registration_of(event=event, user=request.user)
-    position = registration.waiting_position() if registration and registration.is_waiting else None
-    problem = None if registration else registration_problem(event, request.user)
-    sessions = list(event.sessions.all())
-    form = None
-    if registration is None and problem is None:
-        form = RegistrationForm(event=event, sessions=sessions, questions=list(event.questions.all()))
+    problem = None
+    if form is None:
+        problem = None if registration else registration_problem(event, request.user)
+        if registration is None and problem is None:
+            sessions = list(event.sessions.all())
+            form = RegistrationForm(event=event, sessions=sessions, questions=list(event.questions.all()))
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
-            "sessions": sessions,
+            "shared": shared,
             "registration": registration,
-            "position": position,
+            "position": registration.position if registration else None,
             "problem": problem,
             "needs_login": isinstance(problem, errors.LoginRequired),
             "needs_principles": isinstance(problem, errors.PrinciplesNotAccepted),
             "principles_url": accept_url(request.path),
             "form": form,
-            "audience": audience_description(event),
-            "show_join_links": bool(registration and registration.is_confirmed),
-            "now": timezone.now(),
-            "calendar_links": calendars.add_to_calendar_links(event, sessions),
         },
+        status=400 if form is not None and form.is_bound else 200,
     )
 
 
@@ -114,7 +117,7 @@ def event_register(request, pk):
     form = RegistrationForm(request.POST, event=event, sessions=sessions, questions=list(event.questions.all()))
     if not form.is_valid():
         messages.error(request, "Please correct the errors below.")
-        return _detail_with_form(request, event, form)
+        return _event_page(request, event.pk, form=form)
     try:
         registration = services.registration_create(
             event_id=event.pk,
@@ -139,24 +142,6 @@ def event_register(request, pk):
             f"{registration.waiting_position()}. We will email you if a place becomes free.",
         )
     return redirect(event)
-
-
-def _detail_with_form(request, event, form):
-    event = selectors.event_for_page(pk=event.pk, user=request.user)
-    return render(
-        request,
-        "events/event_detail.html",
-        {
-            "event": event,
-            "sessions": list(event.sessions.all()),
-            "registration": None,
-            "problem": None,
-            "form": form,
-            "audience": audience_description(event),
-            "show_join_links": False,
-        },
-        status=400,
-    )
 
 
 @login_required

@@ -46,8 +46,31 @@ def current_generation():
     return generation
 
 
+# How many times this process has retired the cached pages: a generation a request read earlier is still the one to
+# use only if nothing in the process has retired it since (see request_generation).
+_bumps = 0
+
+
+def request_generation(request):
+    """
+    The generation for this request's shared fragments: the one read with the member at the start of the request
+    (sigportal.viewer, saving a round trip to the cache), unless this process has written to a table pages show since
+    then (the request's own write among them), in which case it is read afresh.
+    """
+    remembered = getattr(request, "_page_generation", None)
+    if remembered is not None and remembered[1] == _bumps:
+        return remembered[0]
+    return current_generation()
+
+
+def remember_generation(request, generation):
+    request._page_generation = (generation, _bumps)
+
+
 def bump_generation():
     """Retire every cached page: content that pages show has changed."""
+    global _bumps
+    _bumps += 1
     try:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:  # a cache outage must not fail the write that called it; pages expire on their own
@@ -161,5 +184,16 @@ class FragmentVersion:
             return uuid.uuid4().hex  # switched off: a key nobody will ask for again
         # The generation this request read with the member (sigportal.viewer), or now: a fragment rendered later than
         # its generation was read is kept under an older one, never a newer one, so it is never served stale.
-        generation = getattr(self.request, "_page_generation", None) or current_generation()
+        generation = request_generation(self.request)
         return f"{generation}:{viewer_class(self.request)}"
+
+
+def shared_version(request):
+    """
+    (generation, viewer class) for what an app keeps in the cache to share between the members of one class, or
+    None while the caches are off. Apps below sigportal may not import it: sigportal.apps hands it to those that
+    ask (events.event_page), so their keys move with the same generation as every cached page.
+    """
+    if not enabled():
+        return None
+    return request_generation(request), viewer_class(request)

@@ -32,7 +32,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
 from members.viewer import REMEMBERED
-from sigportal.page_cache import GENERATION_KEY, current_generation, enabled
+from sigportal.page_cache import GENERATION_KEY, current_generation, enabled, remember_generation
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _load(request):
     generation = found.get(GENERATION_KEY)
     entry = found.get(_key(user_id))
     if generation:
-        request._page_generation = generation  # the fragments of this page use it too (sigportal.page_cache)
+        remember_generation(request, generation)  # the fragments of this page use it too (sigportal.page_cache)
     if generation and entry and entry["generation"] == generation:
         user = entry["user"]
         session_hash = session.get(auth.HASH_SESSION_KEY)
