@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
 
 from forums import permissions, selectors, shared_pages
 from forums.forms import MoveForm, ReplyForm, SearchForm, SlowModeForm
@@ -237,12 +236,18 @@ def _topic_detail_shared(request, forum_slug, topic_slug):
             )
             parts.append(html)
         elif html is not None:
-            parts.append(shared_pages.fill_holes(html, entry["nonce"], choose, request))
+            parts.append(html)
     parts.append(entry["bottom"])
     seen = [row[3] for row in rows if row[2] == Status.VISIBLE]
-    reading.topic_mark_read(member=user, topic=topic, up_to=max(seen) if seen else None)
+    read_up_to = max(seen) if seen else None
+    if read_up_to is not None and (previous_read is None or read_up_to > previous_read):  # it never moves back
+        reading.topic_mark_read(member=user, topic=topic, up_to=read_up_to)
     context = _topic_context(request, topic, moderator, can_reply, anonymous_here)
-    context |= {"shared": True, "shared_posts": mark_safe("\n".join(parts))}  # noqa: S308 - rendered rows
+    # The member's own rows hold no markers: one pass fills the holes of the shared ones.
+    context |= {
+        "shared": True,
+        "shared_posts": shared_pages.fill_holes("\n".join(parts), entry["nonce"], choose, request),
+    }
     return render(request, "forums/topic.html", context)
 
 
