@@ -27,6 +27,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csrf import get_token
+from django.template import engines
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -102,3 +103,32 @@ def fill_holes(html, nonce, choose, request):
 
 def render_part(template_name, context):
     return get_template(template_name).render(context)
+
+
+class BlankForm:
+    """
+    An unbound form's HTML ({{ form|crispy }}, which holds no CSRF token and nothing about the member), rendered when
+    a template first shows it and then kept in this process until the generation moves (a forum's settings change).
+    """
+
+    _rendered = {}
+    _template = None
+
+    def __init__(self, generation, key, form_factory):
+        self.generation, self.key, self.form_factory = generation, key, form_factory
+
+    def __bool__(self):
+        return True
+
+    def __html__(self):
+        rendered = BlankForm._rendered
+        if rendered.get("generation") != self.generation:
+            rendered.clear()
+            rendered["generation"] = self.generation
+        if self.key not in rendered:
+            if BlankForm._template is None:
+                BlankForm._template = engines["django"].from_string("{% load crispy_forms_tags %}{{ form|crispy }}")
+            rendered[self.key] = BlankForm._template.render({"form": self.form_factory()})
+        return rendered[self.key]
+
+    __str__ = __html__

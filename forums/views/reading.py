@@ -243,6 +243,11 @@ def _topic_detail_shared(request, forum_slug, topic_slug):
     if read_up_to is not None and (previous_read is None or read_up_to > previous_read):  # it never moves back
         reading.topic_mark_read(member=user, topic=topic, up_to=read_up_to)
     context = _topic_context(request, topic, moderator, can_reply, anonymous_here)
+    context["reply_form_html"] = shared_pages.BlankForm(
+        entry["generation"],
+        ("reply", topic.forum_id, anonymous_here),
+        lambda: ReplyForm(forum=topic.forum, anonymous_here=anonymous_here),
+    )
     # The member's own rows hold no markers: one pass fills the holes of the shared ones.
     context |= {
         "shared": True,

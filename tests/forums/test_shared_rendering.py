@@ -188,6 +188,9 @@ def test_an_anonymous_post_never_names_its_author_to_others(topic, carol, modera
         assert "Wren Anonymous" not in html and "(you)" not in html
         assert f"/member/{writer.pk}/" not in html
     assert f"/forums/post/{anonymous.pk}/reveal/" in moderator_html
+    # The reply form starts anonymous for the writer alone.
+    ticked = re.compile(r'<input[^>]*name="is_anonymous"[^>]*checked')
+    assert ticked.search(writer_html) and not ticked.search(carol_html)
 
 
 def test_changes_show_on_the_next_page_at_once(busy_topic, alice, bob, carol):
