@@ -23,6 +23,7 @@ Entries are keyed on the page's address and the viewer class, and hold the globa
 import hashlib
 import re
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -58,6 +59,9 @@ def lookup(kind, request):
     key = _key(kind, request)
     found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
+    if generation is None:  # as sigportal.page_cache.current_generation: a new one when the cache has lost it
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)  # still None while the cache is unreachable
     entry = found.get(key)
     if generation is None or not entry or entry.get("generation") != generation:
         entry = None

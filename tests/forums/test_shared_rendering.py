@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -76,6 +77,15 @@ def test_a_second_member_gets_the_rows_from_the_shared_cache(busy_topic, alice, 
 
     assert not first_shared and shared
     assert "Bob&#x27;s reply 2" in html or "Bob's reply 2" in html
+
+
+def test_rows_are_shared_from_the_first_view_after_the_cache_was_emptied(busy_topic, alice, carol):
+    alice_client, carol_client = logged_in(alice), logged_in(carol)
+    for path in (TOPIC, "/forums/open/"):
+        cache.clear()  # a restarted cache holds no generation until someone asks for one
+        page(alice_client, path)
+        _, shared = page(carol_client, path)
+        assert shared
 
 
 def test_moderators_and_members_each_get_their_own_tools(busy_topic, alice, carol, moderator):
