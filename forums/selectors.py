@@ -73,6 +73,29 @@ def topics_in_forum(user, forum):
     return topics_visible_to(user).filter(forum=forum).order_by("-pinned", "-last_post_at", "-id")
 
 
+def topics_in_forum_as_shared(user, forum):
+    """
+    A forum's topics as everyone of this person's role sees them (forums.shared_pages): without anyone's own
+    pending or hidden topics, which only their authors (and moderators) see, and without read markers.
+    """
+    queryset = (
+        Topic.objects.filter(permissions.topic_filter_for(user), forum=forum)
+        .select_related("forum", "author", "last_post__author")
+        .order_by("-pinned", "-last_post_at", "-id")
+    )
+    return queryset if is_moderator(user) else queryset.filter(status=Status.VISIBLE)
+
+
+def own_unlisted_topics_in(user, forum):
+    """Whether the member has a pending or hidden topic in the forum (only they see it: their page is their own)."""
+    return Topic.objects.filter(forum=forum, author=user).exclude(status=Status.VISIBLE).exists()
+
+
+def read_markers_for(user, topic_ids):
+    """{topic id: last read time} for the member."""
+    return dict(ReadMarker.objects.filter(member=user, topic_id__in=topic_ids).values_list("topic_id", "last_read_at"))
+
+
 def latest_topics_for(user, limit=5):
     """The home page's latest topics: only visible topics in forums the viewer may read."""
     return list(topics_visible_to(user).filter(status=Status.VISIBLE).order_by("-last_post_at", "-id")[:limit])
@@ -134,6 +157,39 @@ def topic_page(user, topic, *, page_number, per_page):
     muted = muted_ids(user)
     reported = reported_post_ids(user, posts)
     moderator = permissions.can_moderate(user, topic.forum)
+    mark_posts(user, topic, posts, previous_read=previous_read, muted=muted, reported=reported, moderator=moderator)
+    seen = [post.created_at for post in posts if post.status == Status.VISIBLE]
+    read_up_to = max(seen) if seen and user.is_authenticated else None
+    return TopicPage(page=page, posts=posts, is_moderator=moderator, read_up_to=read_up_to)
+
+
+def posts_in_topic_as_shared(user, topic):
+    """
+    A topic's posts as everyone of this person's role sees them (forums.shared_pages): moderators see every post,
+    others the visible ones only, without their own pending or hidden posts (those pages are rendered for them).
+    """
+    posts = posts_in_topic(user, topic)
+    return posts if is_moderator(user) else posts.filter(status=Status.VISIBLE)
+
+
+def own_posts_state(user, topic):
+    """
+    (posts anonymously in the topic, has a pending or hidden post in it) for a member, in one query: see
+    posts_anonymously_in; a member with an unlisted post gets a page rendered for them alone.
+    """
+    unlisted = Post.objects.filter(topic=topic, author=user).exclude(status=Status.VISIBLE)
+    last = (
+        Post.objects.filter(topic=topic, author=user)
+        .annotate(unlisted=Exists(unlisted))
+        .order_by("-created_at", "-id")
+        .values_list("is_anonymous", "unlisted")
+        .first()
+    )
+    return (bool(last[0]), bool(last[1])) if last else (False, False)
+
+
+def mark_posts(user, topic, posts, *, previous_read, muted, reported, moderator):
+    """Set what _post.html shows this viewer on each post: new, muted, reported by them, their own, editable."""
     for post in posts:
         post.topic = topic  # already loaded with its forum: no query per post
         post.is_new = user.is_authenticated and previous_read is not None and post.created_at > previous_read
@@ -141,9 +197,7 @@ def topic_page(user, topic, *, page_number, per_page):
         post.reported_by_me = post.pk in reported
         post.is_own = user.is_authenticated and post.author_id == user.pk
         post.can_edit = permissions.can_edit_post(user, post) if post.is_own or moderator else False
-    seen = [post.created_at for post in posts if post.status == Status.VISIBLE]
-    read_up_to = max(seen) if seen and user.is_authenticated else None
-    return TopicPage(page=page, posts=posts, is_moderator=moderator, read_up_to=read_up_to)
+    return posts
 
 
 def post_for(user, post_id):

@@ -1,19 +1,25 @@
 """Reading the forums: the index, a forum, a topic, a post's permalink and search."""
 
+import copy
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 
-from forums import permissions, selectors
+from forums import permissions, selectors, shared_pages
 from forums.forms import MoveForm, ReplyForm, SearchForm, SlowModeForm
-from forums.models import Status
+from forums.models import Status, Topic
 from forums.services import reading
 from forums.services.suspensions import active_suspension
 from members.principles import accept_url
 
 from .common import not_found, page_of
+
+User = get_user_model()
 
 
 def index(request):
@@ -26,6 +32,10 @@ def index(request):
 
 
 def forum_detail(request, forum_slug):
+    if request.user.is_authenticated and shared_pages.enabled():
+        response = _forum_detail_shared(request, forum_slug)
+        if response is not None:
+            return response
     forum = selectors.forum_for(request.user, forum_slug)
     if forum is None:
         return not_found(request, "No such forum.")
@@ -45,8 +55,235 @@ def forum_detail(request, forum_slug):
     )
 
 
+def _forum_detail_shared(request, forum_slug):
+    """A member's forum page from topic rows shared with their viewer class (forums.shared_pages); None: render it
+    for them alone (no forum, their own pending or hidden topic in it, or no cache to share through)."""
+    user = request.user
+    key, generation, entry = shared_pages.lookup("forum", request)
+    if generation is None:
+        return None
+    if entry is None:
+        forum = selectors.forum_for(user, forum_slug)
+        if forum is None:
+            return None
+        page = page_of(request, selectors.topics_in_forum_as_shared(user, forum), settings.FORUMS_TOPICS_PER_PAGE)
+        topics = list(page.object_list)
+        nonce = shared_pages.new_nonce()
+        if topics:
+            html = shared_pages.render_part(
+                "forums/includes/_topic_list.html",
+                {"topics": topics, "show_forum": False, **shared_pages.shared_context(nonce)},
+            ) + shared_pages.render_part("forums/includes/_pagination.html", {"page": page, "label": "Topic pages"})
+        else:
+            html = "<p>No topics yet.</p>"
+        entry = {
+            "generation": generation,
+            "forum": forum,
+            "last_post_at": {topic.pk: topic.last_post_at for topic in topics},
+            "html": html,
+            "nonce": nonce,
+        }
+        shared_pages.store(key, entry)
+    forum = entry["forum"]
+    if not permissions.can_moderate(user) and selectors.own_unlisted_topics_in(user, forum):
+        return None
+    last_post_at = entry["last_post_at"]
+    read = selectors.read_markers_for(user, list(last_post_at))
+
+    def unread(kind, pk):
+        last_read = read.get(pk)
+        return last_read is None or last_post_at[pk] > last_read
+
+    return render(
+        request,
+        "forums/forum.html",
+        {
+            "forum": forum,
+            "shared": True,
+            "shared_topics": shared_pages.fill_holes(entry["html"], entry["nonce"], unread, request),
+            "watching": forum.watches.filter(member=user).exists(),
+            "can_start": permissions.can_start_topic(user, forum),
+        },
+    )
+
+
+def _bare_topic(topic):
+    """The topic with its forum but without its author (a person's details stay out of the shared cache)."""
+    bare = Topic(**{field.attname: getattr(topic, field.attname) for field in Topic._meta.concrete_fields})
+    bare._state.adding, bare._state.db = False, topic._state.db
+    bare.forum = topic.forum
+    return bare
+
+
+def _bare_post(post):
+    """A copy of the post whose author carries only their name (a person's details stay out of the shared cache)."""
+    bare = copy.copy(post)
+    bare._state = copy.copy(post._state)
+    bare._state.fields_cache = {}
+    # An anonymous post's page never shows its author's name (only its author sees "(you)", from the id).
+    name = "" if post.is_anonymous else post.author.name if post.author_id else None
+    bare.author = User(pk=post.author_id, name=name) if post.author_id else None
+    bare.topic_id = post.topic_id
+    return bare
+
+
+def _shared_topic_rows(request, forum_slug, topic_slug, generation):
+    """The rows of a topic's page as everyone of the viewer's class sees them; None if it is not theirs to share."""
+    user = request.user
+    topic = selectors.topic_for(user, forum_slug, topic_slug)
+    if topic is None or topic.forum.slug != forum_slug:
+        return None
+    moderator = permissions.can_moderate(user, topic.forum)
+    if topic.status != Status.VISIBLE and not moderator:
+        return None  # a pending or hidden topic: only its author (and moderators) see it
+    can_reply = permissions.can_reply(user, topic) and (topic.status == Status.VISIBLE or moderator)
+    posts_query = selectors.posts_in_topic_as_shared(user, topic)
+    page = Paginator(posts_query, settings.FORUMS_POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    nonce = shared_pages.new_nonce()
+    rows, posts = [], []
+    for post in page.object_list:
+        post.topic = topic
+        post.is_own, post.can_edit = False, moderator  # a member's own posts are rendered for them alone
+        if post.status != Status.VISIBLE:
+            html = None  # what moderators see of a pending or hidden post: rendered for each of them
+        else:
+            html = shared_pages.render_part(
+                "forums/includes/_post.html",
+                {
+                    "post": post,
+                    "topic": topic,
+                    "can_reply": can_reply,
+                    "is_moderator": moderator,
+                    "user": user,
+                    "request": request,
+                    **shared_pages.shared_context(nonce),
+                },
+            )
+        rows.append((post.pk, post.author_id, post.status, post.created_at, post.is_anonymous, html))
+        posts.append(_bare_post(post))
+    pagination = "forums/includes/_pagination.html"
+    return {
+        "generation": generation,
+        "topic": _bare_topic(topic),
+        "rows": rows,
+        "top": shared_pages.render_part(pagination, {"page": page, "label": "Pages of this topic"}),
+        "bottom": shared_pages.render_part(pagination, {"page": page, "label": "Pages of this topic (bottom)"}),
+        "nonce": nonce,
+    }, posts
+
+
+def _topic_detail_shared(request, forum_slug, topic_slug):
+    """A member's topic page from post rows shared with their viewer class (forums.shared_pages); None: render it
+    for them alone (no such topic, a redirect, their own pending or hidden post in it, or no cache)."""
+    user = request.user
+    key, generation, entry = shared_pages.lookup("topic", request)
+    if generation is None:
+        return None
+    posts = None
+    if entry is None:
+        entry, posts = _shared_topic_rows(request, forum_slug, topic_slug, generation) or (None, None)
+        if entry is None:
+            return None
+        shared_pages.store(key, entry)
+        shared_pages.store(key + ":posts", {"generation": generation, "posts": posts})
+    topic = entry["topic"]
+    moderator = permissions.can_moderate(user, topic.forum)
+    anonymous_here, has_unlisted = selectors.own_posts_state(user, topic)
+    if has_unlisted and not moderator:
+        return None  # the page lists their pending or hidden post, and counts it: theirs alone
+    rows = entry["rows"]
+    previous_read = topic.read_markers.filter(member=user).values_list("last_read_at", flat=True).first()
+    muted = selectors.muted_ids(user)
+    reported = selectors.reported_post_ids(user, [row[0] for row in rows])
+    can_reply = permissions.can_reply(user, topic) and (topic.status == Status.VISIBLE or moderator)
+    own = [row[0] for row in rows if row[1] == user.pk or row[5] is None]
+    if own:
+        if posts is None:
+            posts = (shared_pages.fetch(key + ":posts", entry["generation"]) or {}).get("posts")
+            if posts is None:
+                return None  # evicted: render the page for them alone
+        posts = [post for post in posts if post.pk in own]
+        for post in posts:
+            post.topic = topic
+        selectors.mark_posts(
+            user, topic, posts, previous_read=previous_read, muted=muted, reported=reported, moderator=moderator
+        )
+        own = {post.pk: post for post in posts}
+    created = {row[0]: row[3] for row in rows}
+    muted_posts = {row[0] for row in rows if row[1] in muted and not row[4]}
+
+    def choose(kind, pk):
+        if kind == "new":
+            return previous_read is not None and created[pk] > previous_read
+        if kind == "muted":
+            return pk in muted_posts
+        return pk in reported  # "reported"
+
+    parts = [entry["top"]]
+    for pk, _author, _status, _created, _anonymous, html in rows:
+        if pk in own:
+            html = shared_pages.render_part(
+                "forums/includes/_post.html",
+                {
+                    "post": own[pk],
+                    "topic": topic,
+                    "can_reply": can_reply,
+                    "is_moderator": moderator,
+                    "user": user,
+                    "request": request,
+                    "csrf_token": get_token(request),
+                },
+            )
+            parts.append(html)
+        elif html is not None:
+            parts.append(html)
+    parts.append(entry["bottom"])
+    seen = [row[3] for row in rows if row[2] == Status.VISIBLE]
+    read_up_to = max(seen) if seen else None
+    if read_up_to is not None and (previous_read is None or read_up_to > previous_read):  # it never moves back
+        reading.topic_mark_read(member=user, topic=topic, up_to=read_up_to)
+    context = _topic_context(request, topic, moderator, can_reply, anonymous_here)
+    context["reply_form_html"] = shared_pages.BlankForm(
+        entry["generation"],
+        ("reply", topic.forum_id, anonymous_here),
+        lambda: ReplyForm(forum=topic.forum, anonymous_here=anonymous_here),
+    )
+    # The member's own rows hold no markers: one pass fills the holes of the shared ones.
+    context |= {
+        "shared": True,
+        "shared_posts": shared_pages.fill_holes("\n".join(parts), entry["nonce"], choose, request),
+    }
+    return render(request, "forums/topic.html", context)
+
+
+def _topic_context(request, topic, moderator, can_reply, anonymous_here):
+    """What topic.html shows around the posts: the reply form, the watch button, the moderators' tools."""
+    user = request.user
+    context = {
+        "topic": topic,
+        "forum": topic.forum,
+        "reply_form": ReplyForm(forum=topic.forum, anonymous_here=anonymous_here),
+        "anonymous_here": anonymous_here,
+        "can_reply": can_reply,
+        "needs_principles": permissions.needs_principles(user),
+        "principles_url": accept_url(request.path),
+        "suspension": active_suspension(user) if user.is_authenticated else None,
+        "watching": selectors.is_watching_topic(user, topic),
+        "is_moderator": moderator,
+    }
+    if moderator:
+        other_forums = selectors.forums_for(user).exclude(pk=topic.forum_id)
+        context["move_form"] = MoveForm(forums=other_forums, prefix="move")
+        context["slow_form"] = SlowModeForm(initial={"minutes": topic.slow_mode_minutes}, prefix="slow")
+    return context
+
+
 def topic_detail(request, forum_slug, topic_slug):
     user = request.user
+    if user.is_authenticated and shared_pages.enabled():
+        response = _topic_detail_shared(request, forum_slug, topic_slug)
+        if response is not None:
+            return response
     topic = selectors.topic_for(user, forum_slug, topic_slug)
     if topic is None:
         return not_found(request, "No such topic.")
@@ -58,24 +295,9 @@ def topic_detail(request, forum_slug, topic_slug):
     reading.topic_mark_read(member=user, topic=topic, up_to=shown.read_up_to)
     moderator = shown.is_moderator
     anonymous_here = selectors.posts_anonymously_in(user, topic)
-    context = {
-        "topic": topic,
-        "forum": topic.forum,
-        "page": shown.page,
-        "posts": shown.posts,
-        "reply_form": ReplyForm(forum=topic.forum, anonymous_here=anonymous_here),
-        "anonymous_here": anonymous_here,
-        "can_reply": permissions.can_reply(user, topic) and (topic.status == Status.VISIBLE or moderator),
-        "needs_principles": permissions.needs_principles(user),
-        "principles_url": accept_url(request.path),
-        "suspension": active_suspension(user) if user.is_authenticated else None,
-        "watching": selectors.is_watching_topic(user, topic),
-        "is_moderator": moderator,
-    }
-    if moderator:
-        other_forums = selectors.forums_for(user).exclude(pk=topic.forum_id)
-        context["move_form"] = MoveForm(forums=other_forums, prefix="move")
-        context["slow_form"] = SlowModeForm(initial={"minutes": topic.slow_mode_minutes}, prefix="slow")
+    can_reply = permissions.can_reply(user, topic) and (topic.status == Status.VISIBLE or moderator)
+    context = _topic_context(request, topic, moderator, can_reply, anonymous_here)
+    context |= {"page": shown.page, "posts": shown.posts}
     return render(request, "forums/topic.html", context)
 
 
