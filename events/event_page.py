@@ -85,8 +85,7 @@ def event_page_parts(request, pk):
     # registration, which may come in it.
     html_keys = {
         join_links: (
-            f"events:event-page-html:{LAYOUT}:{generation}:{viewer_class}:"
-            f"{time_zone_label}:{int(join_links)}:{pk}"
+            f"events:event-page-html:{LAYOUT}:{generation}:{viewer_class}:{time_zone_label}:{int(join_links)}:{pk}"
         )
         for join_links in (False, True)
     }
