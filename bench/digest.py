@@ -219,13 +219,17 @@ def ceiling_run(issue, batch_size, message, message_id):
             sent = []
             connection = get_connection()
             connection.open()
-            for row in batch:
+            for index, row in enumerate(batch):
                 message.to = [row.subscriber.email]
                 message.connection = connection
                 connection.send_messages([message])
+                # As the pipeline does: each message recorded as sent at once, the claim renewed as it goes.
+                delivery._record_sent(row, message_id)
                 sent.append((row, message_id))
+                if len(sent) % delivery.RENEW_CLAIM_EVERY == 0:
+                    delivery._renew_claim(batch[index + 1 :])
             connection.close()
-            delivery._record(sent, [], [], [])
+            delivery._record([], [], [])
             sent_total += len(sent)
         seconds = time.perf_counter() - started
     size = len(message.message().as_bytes(linesep="\r\n"))
