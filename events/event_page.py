@@ -7,7 +7,7 @@ registration card (registered, place on the waiting list, the register form with
 register) and the places badge (it reads "Full" or "Full: join the waiting list" depending on them). The
 registration itself is kept per person under the same generation, so a member looking again costs no query.
 
-Keys follow sigportal.page_cache (see `shared_version` below): the global generation (moved by every write to a
+Keys follow members.generation.shared_version: the global generation (moved by every write to a
 table pages show, so a new session, an edited event or any registration retires them at once) and the viewer's class
 (role and time zone). The shared HTML also varies on the two things in it that differ between members of one class:
 whether their own time zone is named (a member who chose none sees the site's zone unnamed) and whether the sessions
@@ -25,14 +25,11 @@ from django.utils.safestring import mark_safe
 
 from events import calendars, selectors
 from events.eligibility import audience_description
+from members.generation import shared_version
 
 # Part of every key: a deploy that changes what is kept (the event's fields, the fragments) must not read entries an
 # older release pickled.
 LAYOUT = 1
-# function(request) -> (generation, viewer class), or None while the caches are off: the page cache's, handed over
-# by sigportal.apps at start-up (events may not import sigportal). Unset, nothing is shared.
-shared_version = None
-
 # Kept in place of a registration, so that "none" is a cache hit too.
 NO_REGISTRATION = "none"
 
@@ -68,7 +65,7 @@ def event_page_parts(request, pk):
     user = request.user
     member = user.is_authenticated
     time_zone_label = (user.time_zone if member else "") or ""
-    version = shared_version(request) if shared_version is not None else None
+    version = shared_version(request)
     if version is None:
         registration = selectors.registration_for_page(event_id=pk, user=user)
         event = selectors.event_for_page(pk=pk, user=user)

@@ -23,7 +23,6 @@ Entries are keyed on the page's address and the viewer class, and hold the globa
 import hashlib
 import re
 import secrets
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,14 +32,8 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from members.generation import GENERATION_KEY, current_generation, enabled  # noqa: F401  (enabled: the views ask)
 from members.roles import is_moderator, is_officer
-
-# sigportal.page_cache.GENERATION_KEY (the forums sit below sigportal and cannot import it; a test checks they agree).
-GENERATION_KEY = "page-cache:generation"
-
-
-def enabled():
-    return settings.PAGE_CACHE_SECONDS > 0
 
 
 def viewer_class(user):
@@ -58,10 +51,7 @@ def lookup(kind, request):
     """(key, generation, entry or None); generation is None when the cache cannot tell what is current."""
     key = _key(kind, request)
     found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:  # as sigportal.page_cache.current_generation: a new one when the cache has lost it
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)  # still None while the cache is unreachable
+    generation = found.get(GENERATION_KEY) or current_generation()  # still None while the cache is unreachable
     entry = found.get(key)
     if generation is None or not entry or entry.get("generation") != generation:
         entry = None

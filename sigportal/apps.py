@@ -10,14 +10,10 @@ class SigportalConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from events import event_page
         from sigportal import checks  # noqa: F401  (registers the deploy checks)
-        from sigportal.page_cache import install_write_watch, shared_version
+        from sigportal.page_cache import install_write_watch
 
         connection_created.connect(install_write_watch, dispatch_uid="sigportal.page_cache")
-        # The event page shares what is the same for every member under the page cache's generation (events may not
-        # import sigportal, so it is handed the function).
-        event_page.shared_version = shared_version
         post_migrate.connect(site_from_settings, sender=self, dispatch_uid="sigportal.site_from_settings")
 
 

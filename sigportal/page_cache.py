@@ -14,7 +14,6 @@ rendered for them. Who relies on it: every public page (home, events, forums, co
 """
 
 import hashlib
-import logging
 import re
 import uuid
 
@@ -22,59 +21,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import cc_delim_re
 
-from members.roles import is_moderator, is_officer
+from members.generation import (
+    GENERATION_KEY,
+    bump_generation,
+    current_generation,
+    enabled,
+    request_generation,
+    viewer_class,
+)
 
-logger = logging.getLogger(__name__)
-
-GENERATION_KEY = "page-cache:generation"
 WRITE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
-
-
-def enabled():
-    return settings.PAGE_CACHE_SECONDS > 0
-
-
-def current_generation():
-    """The generation pages are cached under now (a new one when the cache has lost it)."""
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-# How many times this process has retired the cached pages: a generation a request read earlier is still the one to
-# use only if nothing in the process has retired it since (see request_generation).
-_bumps = 0
-
-
-def request_generation(request):
-    """
-    The generation for this request's shared fragments: the one read with the member at the start of the request
-    (sigportal.viewer, saving a round trip to the cache), unless this process has written to a table pages show since
-    then (the request's own write among them), in which case it is read afresh.
-    """
-    remembered = getattr(request, "_page_generation", None)
-    if remembered is not None and remembered[1] == _bumps:
-        return remembered[0]
-    return current_generation()
-
-
-def remember_generation(request, generation):
-    request._page_generation = (generation, _bumps)
-
-
-def bump_generation():
-    """Retire every cached page: content that pages show has changed."""
-    global _bumps
-    _bumps += 1
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    except Exception:  # a cache outage must not fail the write that called it; pages expire on their own
-        logger.exception("Could not retire the cached pages")
 
 
 def written_table(sql):
@@ -157,19 +115,6 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def viewer_class(request):
-    """
-    What, besides the content, a shared fragment of a page depends on: the role (which forums and topics one may
-    see) and the time zone times are shown in. Two members with the same role and zone see the same fragment.
-    """
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        role = "visitor"
-    else:
-        role = "officer" if is_officer(user) else "moderator" if is_moderator(user) else "member"
-    return f"{role}:{timezone.get_current_timezone_name()}"
-
-
 class FragmentVersion:
     """
     The `fragment_version` template variable: vary a `{% cache %}` fragment on it (and on the page's path) to share
@@ -186,14 +131,3 @@ class FragmentVersion:
         # its generation was read is kept under an older one, never a newer one, so it is never served stale.
         generation = request_generation(self.request)
         return f"{generation}:{viewer_class(self.request)}"
-
-
-def shared_version(request):
-    """
-    (generation, viewer class) for what an app keeps in the cache to share between the members of one class, or
-    None while the caches are off. Apps below sigportal may not import it: sigportal.apps hands it to those that
-    ask (events.event_page), so their keys move with the same generation as every cached page.
-    """
-    if not enabled():
-        return None
-    return request_generation(request), viewer_class(request)

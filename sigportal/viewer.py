@@ -31,8 +31,8 @@ from django.db.models.base import ModelState
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
+from members.generation import GENERATION_KEY, current_generation, enabled, remember_generation
 from members.viewer import REMEMBERED
-from sigportal.page_cache import GENERATION_KEY, current_generation, enabled, remember_generation
 
 logger = logging.getLogger(__name__)
 

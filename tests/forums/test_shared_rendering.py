@@ -16,11 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from forums import shared_pages
 from forums.models import Mute, Post, ReadMarker, Status
 from forums.services import moderation, muting, posting, reading
 from members.roles import MODERATORS_GROUP
-from sigportal import page_cache
 from tests.forums.factories import PostFactory, ReportFactory, TopicFactory
 from tests.forums.helpers import established_member
 from tests.helpers import logged_in, make_moderator, make_officer
@@ -64,10 +62,6 @@ def busy_topic(topic, bob):
     """The fixture topic (Alice's opening post) with two replies by Bob."""
     replies = [PostFactory(topic=topic, author=bob, body=f"Bob's reply {n}") for n in (1, 2)]
     return topic, replies
-
-
-def test_the_shared_generation_key_is_the_page_caches():
-    assert shared_pages.GENERATION_KEY == page_cache.GENERATION_KEY
 
 
 def test_a_second_member_gets_the_rows_from_the_shared_cache(busy_topic, alice, bob, carol):
