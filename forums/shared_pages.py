@@ -6,7 +6,8 @@ the same for every member of a viewer class (officer or not, moderator or not, t
 the New and Unread badges, a muted author's post folded, "You reported this post", the CSRF token of the mute and
 moderation forms. So a page's rows are rendered once per class and page, with both branches of each such part
 between markers ({% hole %}, forums.templatetags.shared_rows) and a sentinel for the CSRF token, and kept in the
-cache; each member's request picks the branches that are theirs in Python and puts in their own token.
+cache cut at those holes (split_holes); each member's request picks the branches that are theirs and puts in their
+own token (fill_holes).
 
 What exists only for one member never goes into the shared part:
 - the rows are read as everyone of the class sees them (selectors.*_as_shared): without anyone's own pending or
@@ -42,9 +43,13 @@ def viewer_class(user):
     return f"{role}:{timezone.get_current_timezone_name()}"
 
 
+# The shape of an entry: a release that changes it changes this, so that it never reads an older release's entries.
+LAYOUT = 2
+
+
 def _key(kind, request):
     raw = f"{kind}|{viewer_class(request.user)}|{request.get_host()}|{request.get_full_path()}"
-    return "forums:shared:" + hashlib.sha256(raw.encode()).hexdigest()
+    return f"forums:shared:{LAYOUT}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def lookup(kind, request):
@@ -77,22 +82,43 @@ def shared_context(nonce):
     return {"shared_nonce": nonce, "csrf_token": f"csrf{nonce}"}
 
 
-def fill_holes(html, nonce, choose, request):
-    """The member's copy of shared HTML: choose(kind, pk) picks each hole's branch; their CSRF token goes in."""
-    pattern = re.compile(
+def _holes(nonce):
+    return re.compile(
         rf"<!--{nonce}:(\w+):(\d+)-->(.*?)<!--{nonce}:else-->(.*?)<!--{nonce}:end-->|csrf{nonce}", re.DOTALL
     )
-    token = None
 
-    def replace(match):
-        nonlocal token
-        if match.group(1) is None:
+
+def split_holes(html, nonce):
+    """
+    Shared HTML cut at its holes once, before it is stored: a list of literal strings, (kind, pk, branch if true,
+    branch if false) for each hole and None where the member's CSRF token goes, so that each member's copy is a join
+    (fill_holes) rather than a search through the page.
+    """
+    parts, start = [], 0
+    for match in _holes(nonce).finditer(html):
+        parts.append(html[start : match.start()])
+        kind = match.group(1)
+        parts.append(None if kind is None else (kind, int(match.group(2)), match.group(3), match.group(4)))
+        start = match.end()
+    parts.append(html[start:])
+    return [part for part in parts if part != ""]
+
+
+def fill_holes(parts, choose, request):
+    """The member's copy of shared HTML cut by split_holes: choose(kind, pk) picks each hole's branch; their CSRF
+    token goes in. Plain strings among the parts (a member's own rows) go in as they are."""
+    out = []
+    token = None
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part is None:
             if token is None:
                 token = get_token(request)
-            return token
-        return match.group(3) if choose(match.group(1), int(match.group(2))) else match.group(4)
-
-    return mark_safe(pattern.sub(replace, html))  # noqa: S308 - rendered by templates, branches and a token put back
+            out.append(token)
+        else:
+            out.append(part[2] if choose(part[0], part[1]) else part[3])
+    return mark_safe("".join(out))  # noqa: S308 - rendered by templates, branches and a token put back
 
 
 def render_part(template_name, context):

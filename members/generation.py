@@ -64,6 +64,22 @@ def bump_generation():
         logger.exception("Could not retire the cached pages")
 
 
+def reads_key(member_id):
+    """The key of a member's own version: what only they write and no page shares (their read markers)."""
+    return f"viewer-reads:{member_id}"
+
+
+def bump_reads(member_id):
+    """
+    Retire what is kept of a member's answers that depend on their read markers (members.viewer.page_state): writes
+    to those tables leave the generation alone, since no page shares them, so they retire this member's answers only.
+    """
+    try:
+        cache.set(reads_key(member_id), uuid.uuid4().hex, None)
+    except Exception:  # as bump_generation: the entry then lives until the generation moves or it expires
+        logger.exception("Could not retire a member's page answers")
+
+
 def viewer_class(request):
     """
     What, besides the content, a shared fragment of a page depends on: the role (which forums and topics one may

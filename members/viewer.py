@@ -10,8 +10,11 @@ answers; for any other user object (a service's, a test's) they are computed eve
 """
 
 # The answers kept with the member: the attribute each function keeps its answer in.
-REMEMBERED = ("_group_names", "_unread_count", "_muted_ids", "_principles_accepted", "_suspension")
+REMEMBERED = ("_group_names", "_unread_count", "_muted_ids", "_principles_accepted", "_suspension", "_page_state")
 _MISSING = object()
+
+# How many pages' own answers (page_state) are kept with a member: the pages they went to last.
+PAGES_KEPT = 20
 
 
 def remembered(user, attribute, compute):
@@ -23,4 +26,24 @@ def remembered(user, attribute, compute):
     if value is _MISSING:
         value = compute()
         setattr(user, attribute, value)
+    return value
+
+
+def page_state(user, key, compute):
+    """
+    What one page needs to know about the member beyond the rows it shares (forums.shared_pages: which topics they
+    have read, whether they watch it, what they reported), kept with their other answers under the page's key.
+    Besides the generation, these answers are retired by the member's own read markers moving
+    (members.generation.bump_reads), which no other page is retired by. The value must not be changed in place.
+    """
+    if not getattr(user, "_viewer", False):
+        return compute()
+    pages = getattr(user, "_page_state", None) or {}
+    value = pages.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        # A new dict, not the one read from the cache: sigportal.viewer saves the answers that are not the ones it read.
+        pages = dict(list(pages.items())[-(PAGES_KEPT - 1) :])
+        pages[key] = value
+        user._page_state = pages
     return value

@@ -31,8 +31,10 @@ from django.db.models.base import ModelState
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from members.generation import GENERATION_KEY, current_generation, enabled, remember_generation
+from members.generation import GENERATION_KEY, current_generation, enabled, reads_key, remember_generation
 from members.viewer import REMEMBERED
+
+_MISSING = object()
 
 logger = logging.getLogger(__name__)
 
@@ -47,24 +49,28 @@ def _load(request):
     backend = session.get(auth.BACKEND_SESSION_KEY)
     if user_id is None or backend not in settings.AUTHENTICATION_BACKENDS or not enabled():
         return auth.get_user(request)
-    found = cache.get_many([GENERATION_KEY, _key(user_id)])
+    found = cache.get_many([GENERATION_KEY, _key(user_id), reads_key(user_id)])
     generation = found.get(GENERATION_KEY)
     entry = found.get(_key(user_id))
+    reads = found.get(reads_key(user_id))
     if generation:
         remember_generation(request, generation)  # the fragments of this page use it too (sigportal.page_cache)
     if generation and entry and entry["generation"] == generation:
         user = entry["user"]
         session_hash = session.get(auth.HASH_SESSION_KEY)
         if session_hash and constant_time_compare(session_hash, user.get_session_auth_hash()):
+            answers = entry["answers"]
+            if entry.get("reads") != reads:  # the member's read markers moved: their pages' answers are retired
+                answers = {name: value for name, value in answers.items() if name != "_page_state"}
             user.backend = backend
-            user.__dict__.update(entry["answers"])
+            user.__dict__.update(answers)
             user._viewer = True
-            request._viewer = (generation, entry["answers"])
+            request._viewer = (generation, answers, reads)
             return user
     user = auth.get_user(request)
     if user.is_authenticated:
         user._viewer = True
-        request._viewer = (generation or current_generation(), None)
+        request._viewer = (generation or current_generation(), None, reads)
     return user
 
 
@@ -74,12 +80,13 @@ def _answers(user):
 
 def _save(request):
     """Keep the member's row and answers for their next request, when this one learnt something new."""
-    generation, known = request._viewer
+    generation, known, reads = request._viewer
     user = request._cached_user
     if not user.is_authenticated:
         return
     answers = _answers(user)
-    if known is not None and answers.keys() <= known.keys():
+    # An answer learnt or replaced in this request is not the very object read from the cache.
+    if known is not None and all(known.get(name, _MISSING) is value for name, value in answers.items()):
         return
     # A clean copy of the row: no related objects or per-request caches travel with it.
     row = user.__class__.__new__(user.__class__)
@@ -94,7 +101,7 @@ def _save(request):
     try:
         cache.set(
             _key(user.pk),
-            {"generation": generation, "user": row, "answers": {**(known or {}), **answers}},
+            {"generation": generation, "reads": reads, "user": row, "answers": {**(known or {}), **answers}},
             settings.PAGE_CACHE_SECONDS,
         )
     except Exception:  # the cache is an aid: a failure to keep the answers must not fail the page

@@ -1,6 +1,9 @@
 """Read markers: how far each member has read each topic (new posts and unread topics are shown from them)."""
 
+from django.db import transaction
+
 from forums.models import ReadMarker
+from members.generation import bump_reads
 
 
 def topic_mark_read(*, member, topic, up_to):
@@ -9,4 +12,11 @@ def topic_mark_read(*, member, topic, up_to):
         return
     updated = ReadMarker.objects.filter(member=member, topic=topic, last_read_at__lt=up_to).update(last_read_at=up_to)
     if not updated:
-        ReadMarker.objects.get_or_create(member=member, topic=topic, defaults={"last_read_at": up_to})
+        _marker, updated = ReadMarker.objects.get_or_create(
+            member=member, topic=topic, defaults={"last_read_at": up_to}
+        )
+    if updated:
+        # Read markers leave the shared pages alone; what is kept of this member's own pages goes (members.viewer),
+        # now for their next page and again at commit, as sigportal.page_cache does with the generation.
+        bump_reads(member.pk)
+        transaction.on_commit(lambda: bump_reads(member.pk), robust=True)

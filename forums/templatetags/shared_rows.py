@@ -4,8 +4,8 @@
     {% hole "reported" post.pk post.reported_by_me %}<span>You reported it.</span>{% else %}<a …>Report</a>{% endhole %}
 
 Rendered for one member (no `shared_nonce` in the context) it is a plain {% if value %}. Rendered for sharing, it
-writes both branches between markers carrying the render's secret nonce, and forums.shared_pages.fill_holes picks
-one per member afterwards. Holes do not nest.
+writes both branches between markers carrying the render's secret nonce, and forums.shared_pages (split_holes,
+fill_holes) picks one per member afterwards. Holes do not nest.
 """
 
 from django import template

@@ -16,6 +16,7 @@ from forums.models import Status, Topic
 from forums.services import reading
 from forums.services.suspensions import active_suspension
 from members.principles import accept_url
+from members.viewer import page_state
 
 from .common import not_found, page_of
 
@@ -80,15 +81,15 @@ def _forum_detail_shared(request, forum_slug):
             "generation": generation,
             "forum": forum,
             "last_post_at": {topic.pk: topic.last_post_at for topic in topics},
-            "html": html,
-            "nonce": nonce,
+            "parts": shared_pages.split_holes(html, nonce) if topics else [html],
         }
         shared_pages.store(key, entry)
     forum = entry["forum"]
-    if not permissions.can_moderate(user) and selectors.own_unlisted_topics_in(user, forum):
-        return None
     last_post_at = entry["last_post_at"]
-    read = selectors.read_markers_for(user, list(last_post_at))
+    state = page_state(user, key, lambda: _forum_state(user, forum, list(last_post_at)))
+    if state is None:
+        return None
+    read, watching = state
 
     def unread(kind, pk):
         last_read = read.get(pk)
@@ -100,11 +101,19 @@ def _forum_detail_shared(request, forum_slug):
         {
             "forum": forum,
             "shared": True,
-            "shared_topics": shared_pages.fill_holes(entry["html"], entry["nonce"], unread, request),
-            "watching": forum.watches.filter(member=user).exists(),
+            "shared_topics": shared_pages.fill_holes(entry["parts"], unread, request),
+            "watching": watching,
             "can_start": permissions.can_start_topic(user, forum),
         },
     )
+
+
+def _forum_state(user, forum, topic_ids):
+    """(read markers of the page's topics, watching the forum) for the member; None if the page must be theirs alone
+    (a pending or hidden topic of theirs is in the forum)."""
+    if not permissions.can_moderate(user) and selectors.own_unlisted_topics_in(user, forum):
+        return None
+    return selectors.read_markers_for(user, topic_ids), forum.watches.filter(member=user).exists()
 
 
 def _bare_topic(topic):
@@ -159,7 +168,8 @@ def _shared_topic_rows(request, forum_slug, topic_slug, generation):
                     **shared_pages.shared_context(nonce),
                 },
             )
-        rows.append((post.pk, post.author_id, post.status, post.created_at, post.is_anonymous, html))
+        parts = None if html is None else shared_pages.split_holes(html, nonce)
+        rows.append((post.pk, post.author_id, post.status, post.created_at, post.is_anonymous, parts))
         posts.append(_bare_post(post))
     pagination = "forums/includes/_pagination.html"
     return {
@@ -168,7 +178,6 @@ def _shared_topic_rows(request, forum_slug, topic_slug, generation):
         "rows": rows,
         "top": shared_pages.render_part(pagination, {"page": page, "label": "Pages of this topic"}),
         "bottom": shared_pages.render_part(pagination, {"page": page, "label": "Pages of this topic (bottom)"}),
-        "nonce": nonce,
     }, posts
 
 
@@ -188,13 +197,12 @@ def _topic_detail_shared(request, forum_slug, topic_slug):
         shared_pages.store(key + ":posts", {"generation": generation, "posts": posts})
     topic = entry["topic"]
     moderator = permissions.can_moderate(user, topic.forum)
-    anonymous_here, has_unlisted = selectors.own_posts_state(user, topic)
+    rows = entry["rows"]
+    state = page_state(user, key, lambda: _topic_state(user, topic, rows))
+    anonymous_here, has_unlisted, previous_read, reported, watching = state
     if has_unlisted and not moderator:
         return None  # the page lists their pending or hidden post, and counts it: theirs alone
-    rows = entry["rows"]
-    previous_read = topic.read_markers.filter(member=user).values_list("last_read_at", flat=True).first()
     muted = selectors.muted_ids(user)
-    reported = selectors.reported_post_ids(user, [row[0] for row in rows])
     can_reply = permissions.can_reply(user, topic) and (topic.status == Status.VISIBLE or moderator)
     own = [row[0] for row in rows if row[1] == user.pk or row[5] is None]
     if own:
@@ -220,7 +228,7 @@ def _topic_detail_shared(request, forum_slug, topic_slug):
         return pk in reported  # "reported"
 
     parts = [entry["top"]]
-    for pk, _author, _status, _created, _anonymous, html in rows:
+    for pk, _author, _status, _created, _anonymous, shared in rows:
         if pk in own:
             html = shared_pages.render_part(
                 "forums/includes/_post.html",
@@ -235,14 +243,14 @@ def _topic_detail_shared(request, forum_slug, topic_slug):
                 },
             )
             parts.append(html)
-        elif html is not None:
-            parts.append(html)
+        elif shared is not None:
+            parts.extend(shared)
     parts.append(entry["bottom"])
     seen = [row[3] for row in rows if row[2] == Status.VISIBLE]
     read_up_to = max(seen) if seen else None
     if read_up_to is not None and (previous_read is None or read_up_to > previous_read):  # it never moves back
         reading.topic_mark_read(member=user, topic=topic, up_to=read_up_to)
-    context = _topic_context(request, topic, moderator, can_reply, anonymous_here)
+    context = _topic_context(request, topic, moderator, can_reply, anonymous_here, watching=watching)
     context["reply_form_html"] = shared_pages.BlankForm(
         entry["generation"],
         ("reply", topic.forum_id, anonymous_here),
@@ -251,24 +259,33 @@ def _topic_detail_shared(request, forum_slug, topic_slug):
     # The member's own rows hold no markers: one pass fills the holes of the shared ones.
     context |= {
         "shared": True,
-        "shared_posts": shared_pages.fill_holes("\n".join(parts), entry["nonce"], choose, request),
+        "shared_posts": shared_pages.fill_holes(parts, choose, request),
     }
     return render(request, "forums/topic.html", context)
 
 
-def _topic_context(request, topic, moderator, can_reply, anonymous_here):
+def _topic_state(user, topic, rows):
+    """What a topic's shared page needs to know about the member (kept with them: members.viewer.page_state)."""
+    anonymous_here, has_unlisted = selectors.own_posts_state(user, topic)
+    previous_read = topic.read_markers.filter(member=user).values_list("last_read_at", flat=True).first()
+    reported = frozenset(selectors.reported_post_ids(user, [row[0] for row in rows]))
+    return anonymous_here, has_unlisted, previous_read, reported, selectors.is_watching_topic(user, topic)
+
+
+def _topic_context(request, topic, moderator, can_reply, anonymous_here, *, watching=None):
     """What topic.html shows around the posts: the reply form, the watch button, the moderators' tools."""
     user = request.user
     context = {
         "topic": topic,
         "forum": topic.forum,
-        "reply_form": ReplyForm(forum=topic.forum, anonymous_here=anonymous_here),
+        # Built only if the template shows it (the shared path gives it reply_form_html instead).
+        "reply_form": SimpleLazyObject(lambda: ReplyForm(forum=topic.forum, anonymous_here=anonymous_here)),
         "anonymous_here": anonymous_here,
         "can_reply": can_reply,
         "needs_principles": permissions.needs_principles(user),
         "principles_url": accept_url(request.path),
         "suspension": active_suspension(user) if user.is_authenticated else None,
-        "watching": selectors.is_watching_topic(user, topic),
+        "watching": selectors.is_watching_topic(user, topic) if watching is None else watching,
         "is_moderator": moderator,
     }
     if moderator:
