@@ -82,6 +82,14 @@ def shared_context(nonce):
     return {"shared_nonce": nonce, "csrf_token": f"csrf{nonce}"}
 
 
+def member_token(request):
+    """The member's CSRF token for every form of this page: one masking (get_token masks anew at each call)."""
+    token = getattr(request, "_member_csrf_token", None)
+    if token is None:
+        token = request._member_csrf_token = get_token(request)
+    return token
+
+
 def _holes(nonce):
     return re.compile(
         rf"<!--{nonce}:(\w+):(\d+)-->(.*?)<!--{nonce}:else-->(.*?)<!--{nonce}:end-->|csrf{nonce}", re.DOTALL
@@ -108,14 +116,11 @@ def fill_holes(parts, choose, request):
     """The member's copy of shared HTML cut by split_holes: choose(kind, pk) picks each hole's branch; their CSRF
     token goes in. Plain strings among the parts (a member's own rows) go in as they are."""
     out = []
-    token = None
     for part in parts:
         if isinstance(part, str):
             out.append(part)
         elif part is None:
-            if token is None:
-                token = get_token(request)
-            out.append(token)
+            out.append(member_token(request))
         else:
             out.append(part[2] if choose(part[0], part[1]) else part[3])
     return mark_safe("".join(out))  # noqa: S308 - rendered by templates, branches and a token put back

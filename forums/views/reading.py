@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 
@@ -99,6 +98,7 @@ def _forum_detail_shared(request, forum_slug):
         request,
         "forums/forum.html",
         {
+            "csrf_token": shared_pages.member_token(request),  # one token for the page's every form
             "forum": forum,
             "shared": True,
             "shared_topics": shared_pages.fill_holes(entry["parts"], unread, request),
@@ -239,7 +239,7 @@ def _topic_detail_shared(request, forum_slug, topic_slug):
                     "is_moderator": moderator,
                     "user": user,
                     "request": request,
-                    "csrf_token": get_token(request),
+                    "csrf_token": shared_pages.member_token(request),
                 },
             )
             parts.append(html)
@@ -258,6 +258,7 @@ def _topic_detail_shared(request, forum_slug, topic_slug):
     )
     # The member's own rows hold no markers: one pass fills the holes of the shared ones.
     context |= {
+        "csrf_token": shared_pages.member_token(request),  # one token for the page's every form
         "shared": True,
         "shared_posts": shared_pages.fill_holes(parts, choose, request),
     }

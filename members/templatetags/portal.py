@@ -1,6 +1,8 @@
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from members.roles import is_moderator, is_officer
@@ -21,18 +23,30 @@ def sanitised_html_filter(html):
     return sanitise_html(html)
 
 
-@lru_cache(maxsize=256)
-def _reverse_fixed(name, prefix, urlconf):
-    return reverse(name, urlconf=urlconf)
+@lru_cache(maxsize=4096)
+def _reverse_fixed(name, prefix, urlconf, args):
+    return reverse(name, urlconf=urlconf, args=args)
 
 
 @register.simple_tag
-def fixed_url(name):
+def fixed_url(name, *args):
     """
-    {% fixed_url 'home' %}: {% url %} for an address without arguments, reversed once per process (the site's frame
-    names a dozen on every page; reversing them was a tenth of a member's page, bench/profile_page.py).
+    {% fixed_url 'home' %}, {% fixed_url 'forums:forum' forum.slug %}: {% url %}, reversed once per process for a
+    name and its arguments (the site's frame names a dozen addresses on every page; reversing them was a tenth of a
+    member's page, bench/profile_page.py). The addresses are a bounded set: pages, forums and topics of the site.
     """
-    return _reverse_fixed(name, get_script_prefix(), get_urlconf())
+    return _reverse_fixed(name, get_script_prefix(), get_urlconf(), args)
+
+
+@lru_cache(maxsize=64)
+def _static(path, static_url):
+    return static(path)
+
+
+@register.simple_tag
+def fixed_static(path):
+    """{% fixed_static 'css/site.css' %}: {% static %}, looked up once per process (the frame names four files)."""
+    return _static(path, settings.STATIC_URL)
 
 
 @register.filter
