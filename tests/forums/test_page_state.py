@@ -115,3 +115,33 @@ def test_watching_and_reporting_show_on_the_next_page(topic, replies, carol):
     client.post(f"{FORUM}watch/", {"watch": "1"})
     html, _ = get(client, FORUM)
     assert "Stop watching this forum" in html
+
+
+def test_each_topic_page_links_and_posts_to_its_own_topic(topic, replies, carol):
+    """Addresses with arguments are reversed once per process ({% fixed_url %}): never another topic's."""
+    other = TopicFactory(forum=topic.forum, author=carol, title="A second topic", slug="a-second-topic")
+    client = logged_in(carol)
+    first, _ = get(client, TOPIC)
+    second, _ = get(client, other.get_absolute_url())
+
+    assert f'action="{TOPIC}watch/"' in first and f'action="{TOPIC}reply/"' in first
+    assert f'action="{other.get_absolute_url()}watch/"' in second
+    assert f'action="{other.get_absolute_url()}reply/"' in second
+    assert f'action="{TOPIC}watch/"' not in second
+    assert '<a href="/forums/open/">Open forum</a>' in second
+
+
+def test_a_member_keeps_the_answers_of_their_last_twenty_pages(forum, alice, carol):
+    topics = [TopicFactory(forum=forum, author=alice, title=f"Topic {n}", slug=f"topic-{n}") for n in range(21)]
+    PostFactory(topic=topics[0], author=alice, body="An opening post")
+    client = logged_in(carol)
+    paths = [topic.get_absolute_url() for topic in topics]
+    for _ in range(2):  # the first round moves Carol's read marker (retiring what was kept); the second keeps answers
+        for path in paths:
+            get(client, path)
+
+    _, newest = get(client, paths[-1])
+    _, oldest = get(client, paths[0])
+
+    assert newest == []
+    assert any("forums_readmarker" in sql for sql in oldest)  # the oldest page's answers were let go
