@@ -55,7 +55,11 @@ def browser():
 def page(browser, live_server, settings):
     # Links in emails are built from SITE_URL: point it at the live server the browser talks to.
     settings.SITE_URL = live_server.url
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # Reduced motion: Bootstrap's colour transitions off, so axe measures contrast on settled colours (a full-page
+    # screenshot moves the layout under the mouse, and a button's hover colours were measured mid-transition).
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
