@@ -33,7 +33,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from members.generation import GENERATION_KEY, current_generation, enabled  # noqa: F401  (enabled: the views ask)
+from members.generation import GENERATION_KEY, current_generation
 from members.roles import is_moderator, is_officer
 
 

@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from members.roles import is_moderator, is_officer
@@ -73,7 +74,15 @@ def bump_reads(member_id):
     """
     Retire what is kept of a member's answers that depend on their read markers (members.viewer.page_state): writes
     to those tables leave the generation alone, since no page shares them, so they retire this member's answers only.
+    Now, for their next page, and again at commit when inside a transaction, as sigportal.page_cache does with the
+    generation: an answer read from the markers before the commit is then not kept under the new version.
     """
+    _set_reads(member_id)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _set_reads(member_id), robust=True)
+
+
+def _set_reads(member_id):
     try:
         cache.set(reads_key(member_id), uuid.uuid4().hex, None)
     except Exception:  # as bump_generation: the entry then lives until the generation moves or it expires

@@ -1,7 +1,5 @@
 """Read markers: how far each member has read each topic (new posts and unread topics are shown from them)."""
 
-from django.db import transaction
-
 from forums.models import ReadMarker
 from members.generation import bump_reads
 
@@ -16,7 +14,5 @@ def topic_mark_read(*, member, topic, up_to):
             member=member, topic=topic, defaults={"last_read_at": up_to}
         )
     if updated:
-        # Read markers leave the shared pages alone; what is kept of this member's own pages goes (members.viewer),
-        # now for their next page and again at commit, as sigportal.page_cache does with the generation.
+        # Read markers leave the shared pages alone; what is kept of this member's own pages goes (members.viewer).
         bump_reads(member.pk)
-        transaction.on_commit(lambda: bump_reads(member.pk), robust=True)

@@ -14,6 +14,7 @@ from forums.forms import MoveForm, ReplyForm, SearchForm, SlowModeForm
 from forums.models import Status, Topic
 from forums.services import reading
 from forums.services.suspensions import active_suspension
+from members.generation import enabled as caches_enabled
 from members.principles import accept_url
 from members.viewer import page_state
 
@@ -32,7 +33,7 @@ def index(request):
 
 
 def forum_detail(request, forum_slug):
-    if request.user.is_authenticated and shared_pages.enabled():
+    if request.user.is_authenticated and caches_enabled():
         response = _forum_detail_shared(request, forum_slug)
         if response is not None:
             return response
@@ -298,7 +299,7 @@ def _topic_context(request, topic, moderator, can_reply, anonymous_here, *, watc
 
 def topic_detail(request, forum_slug, topic_slug):
     user = request.user
-    if user.is_authenticated and shared_pages.enabled():
+    if user.is_authenticated and caches_enabled():
         response = _topic_detail_shared(request, forum_slug, topic_slug)
         if response is not None:
             return response
